@@ -82,7 +82,9 @@ PartKind = Literal["text", "raw", "url", "data"]
 def utc_timestamp(moment: datetime | None = None) -> str:
     """An ISO 8601 UTC timestamp with millisecond precision and a ``Z`` suffix (v1.0 §5.6.1)."""
     moment = moment or datetime.now(UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
 @dataclass(slots=True)

@@ -49,7 +49,9 @@ class RequestContext:
 class A2AService(Protocol):
     """The A2A operations (v1.0 §3.1), version- and binding-neutral."""
 
-    async def send_message(self, request: SendMessageRequest, ctx: RequestContext) -> Task | Message:
+    async def send_message(
+        self, request: SendMessageRequest, ctx: RequestContext
+    ) -> Task | Message:
         """SendMessage / ``message/send``: a Task (blocking: terminal or interrupted) or a Message."""
         ...
 

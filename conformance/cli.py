@@ -1,0 +1,59 @@
+"""``a2a-harness test [URL] [pytest args]``: the conformance suite's console front door.
+
+With a URL (first argument, or ``--agent-url`` among the pytest arguments) it runs
+``pytest --agent-url URL`` on the bundled suite. Without one it starts the reference agent (by
+command line, through :mod:`fixtures.agent_process`), runs the suite against it, stops it, and
+returns pytest's exit code. Everything else is passed to pytest unchanged, so every ``--a2a-*``
+option works here too.
+
+Example::
+
+    a2a-harness test                                  # judge the reference agent
+    a2a-harness test https://agent.example.com -q     # judge a deployed agent
+    a2a-harness test URL --a2a-results results.json --a2a-select 'CARD-*'
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+USAGE = """usage: a2a-harness test [URL] [pytest options]
+
+Run the A2A conformance suite against the agent at URL (or, with no URL, against a
+reference agent started for the run). Options are pytest's: see `pytest --help`, group
+"A2A conformance", for --a2a-version, --a2a-level, --a2a-results, --a2a-header and the rest.
+Exit code: 0 when nothing FAILed or ERRORed, else non-zero (pytest's codes)."""
+
+
+def _has_agent_url(args: list[str]) -> bool:
+    return any(a == "--agent-url" or a.startswith("--agent-url=") for a in args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the suite; returns pytest's exit code (2 when the reference agent cannot start)."""
+    import pytest
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0
+    if args and args[0].startswith(("http://", "https://")):
+        args = ["--agent-url", args[0], *args[1:]]
+    if _has_agent_url(args):
+        return int(pytest.main(args))
+    from fixtures.agent_process import AgentProcess, AgentStartError
+
+    agent = AgentProcess()
+    try:
+        agent.start()
+    except (AgentStartError, OSError) as exc:
+        print(f"a2a-harness test: could not start the reference agent: {exc}", file=sys.stderr)
+        return 2
+    try:
+        print(f"a2a-harness test: judging the reference agent started at {agent.url}", flush=True)
+        return int(pytest.main(["--agent-url", agent.url, *args]))
+    finally:
+        agent.stop()

@@ -1,0 +1,235 @@
+"""Runs behaviours, enforces deadlines, and stops runners when their task ends.
+
+A behaviour normally runs as its own asyncio task (so a streaming or non-blocking request can
+return while it works). A blocking request for an *instant* behaviour (one that never waits on
+a timer, e.g. ``echo``) may run it inline in the request's task instead: the outcome is the
+same events in the same order, minus a task spawn on the hot path.
+
+Who ends a task, and how the runner learns of it:
+
+* the behaviour itself (``finish``);
+* CancelTask: the engine applies CANCELED, then ``store.signal_cancel`` reaches
+  :meth:`Executor.stop` on whichever instance runs the task;
+* the deadline (``task_timeout_seconds`` after creation, whatever the state, interrupted
+  included): FAILED with "task deadline exceeded";
+* shutdown: FAILED with "agent shutting down".
+
+A runner that tries to emit after its task ended gets the state machine's TerminalStateError,
+which ends it quietly. A runner that dies of an unexpected exception FAILS its task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from .behaviours import Invocation
+from .errors import TaskNotFoundError
+from .model import Artifact, Task, TaskState
+from .service import RequestContext
+from .state_machine import IllegalTransitionError, TerminalStateError
+from .task_manager import TaskManager
+
+__all__ = ["DEADLINE_MESSAGE", "Executor"]
+
+logger = logging.getLogger("reference_agent.executor")
+
+DEADLINE_MESSAGE = "task deadline exceeded"
+
+
+class _TaskEnded(Exception):
+    """Raised inside a behaviour whose task became terminal under it (cancel, deadline…)."""
+
+
+class _TaskRun:
+    """The :class:`behaviours.TaskActions` a running behaviour drives its task through."""
+
+    __slots__ = ("context_id", "final", "manager", "origin", "settled", "task_id")
+
+    def __init__(
+        self, manager: TaskManager, task_id: str, context_id: str, origin: RequestContext | None
+    ) -> None:
+        self.manager = manager
+        self.task_id = task_id
+        self.context_id = context_id
+        self.origin = origin
+        self.settled = False  # reached a terminal/interrupted state, or found the task ended
+        self.final: Task | None = None  # snapshot after this run's own finish()
+
+    async def working(self, text: str | None = None) -> None:
+        await self._status(TaskState.WORKING, text, snapshot=False)
+
+    async def artifact(
+        self, artifact: Artifact, *, append: bool = False, last_chunk: bool = False
+    ) -> None:
+        try:
+            await self.manager.add_artifact(
+                self.task_id,
+                self.context_id,
+                artifact,
+                append=append,
+                last_chunk=last_chunk,
+                origin=self.origin,
+                snapshot=False,
+            )
+        except (TerminalStateError, TaskNotFoundError):
+            self.settled = True
+            raise _TaskEnded from None
+
+    async def finish(self, state: TaskState, text: str | None = None) -> None:
+        self.final = await self._status(state, text, snapshot=True)
+        self.settled = True
+
+    async def pause(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    async def _status(self, state: TaskState, text: str | None, *, snapshot: bool) -> Task | None:
+        try:
+            applied = await self.manager.set_status(
+                self.task_id, self.context_id, state, text, origin=self.origin, snapshot=snapshot
+            )
+        except (TerminalStateError, TaskNotFoundError):
+            self.settled = True
+            raise _TaskEnded from None
+        return applied.task
+
+
+class Executor:
+    """Starts behaviour runs, tracks them per task id, and owns the per-task deadlines."""
+
+    def __init__(self, manager: TaskManager, *, task_timeout_seconds: float) -> None:
+        self.manager = manager
+        self.task_timeout_seconds = task_timeout_seconds
+        self._running: dict[str, asyncio.Task[None]] = {}
+        self._deadlines: dict[str, asyncio.TimerHandle] = {}
+        self._background: set[asyncio.Task[Any]] = set()
+        manager.on_final(self._on_final)
+        manager.store.add_cancel_listener(self.stop)
+
+    # -- runs ----------------------------------------------------------------------------------
+    def start(
+        self, invocation: Invocation, task_id: str, context_id: str, origin: RequestContext | None
+    ) -> None:
+        """Run the behaviour in its own asyncio task (and arm the task's deadline)."""
+        self.schedule_deadline(task_id, context_id)
+        run = _TaskRun(self.manager, task_id, context_id, origin)
+        runner = asyncio.get_running_loop().create_task(
+            self._run(invocation, run), name=f"task:{task_id}"
+        )
+        self._running[task_id] = runner
+        runner.add_done_callback(lambda _: self._forget_runner(task_id, runner))
+
+    async def run_inline(
+        self, invocation: Invocation, task_id: str, context_id: str, origin: RequestContext | None
+    ) -> Task | None:
+        """Run an instant behaviour in the caller's task; the snapshot after its finish, if any.
+
+        The deadline is armed only if the task is still live afterwards (interrupted): an
+        instant behaviour cannot outlive it, and the hot path saves a timer.
+        """
+        run = _TaskRun(self.manager, task_id, context_id, origin)
+        await self._run(invocation, run)
+        final = run.final
+        if final is None or not final.status.state.is_terminal:
+            self.schedule_deadline(task_id, context_id)
+        return final
+
+    def abandon(self, task_id: str, context_id: str) -> None:
+        """FAIL (in the background) a task whose runner could not be started.
+
+        Usable from a cancelled or failing request: it does not await.
+        """
+        self._spawn(self.fail_if_live(task_id, context_id, "the task could not be started"))
+
+    def stop(self, task_id: str) -> None:
+        """Cancel the task's runner on this instance, if any (a no-op from inside the runner)."""
+        runner = self._running.get(task_id)
+        if runner is not None and runner is not asyncio.current_task():
+            runner.cancel()
+
+    def running(self) -> list[str]:
+        """Ids of the tasks whose runner is active on this instance."""
+        return list(self._running)
+
+    async def drain(self, timeout: float) -> None:
+        """Wait up to ``timeout`` for the active runners to end by themselves."""
+        runners = list(self._running.values())
+        if runners and timeout > 0:
+            await asyncio.wait(runners, timeout=timeout)
+
+    async def stop_all(self, timeout: float = 1.0) -> None:
+        """Cancel every runner and wait (bounded) for them to unwind; drop every deadline."""
+        runners = list(self._running.values())
+        for runner in runners:
+            runner.cancel()
+        if runners:
+            await asyncio.wait(runners, timeout=timeout)
+        for handle in self._deadlines.values():
+            handle.cancel()
+        self._deadlines.clear()
+        if self._background:
+            await asyncio.wait(list(self._background), timeout=timeout)
+
+    # -- deadlines -----------------------------------------------------------------------------
+    def schedule_deadline(self, task_id: str, context_id: str) -> None:
+        """FAIL the task ``task_timeout_seconds`` from now unless it ends first.
+
+        Armed once per task and instance: a resumed task keeps the deadline of its creation.
+        """
+        if task_id in self._deadlines:
+            return
+        self._deadlines[task_id] = asyncio.get_running_loop().call_later(
+            self.task_timeout_seconds, self._expire, task_id, context_id
+        )
+
+    def _expire(self, task_id: str, context_id: str) -> None:
+        self._deadlines.pop(task_id, None)
+        self._spawn(self.fail_if_live(task_id, context_id, DEADLINE_MESSAGE))
+
+    async def fail_if_live(self, task_id: str, context_id: str, reason: str) -> bool:
+        """FAIL the task with ``reason`` unless it already ended; whether it was failed."""
+        try:
+            await self.manager.set_status(task_id, context_id, TaskState.FAILED, reason)
+        except (IllegalTransitionError, TaskNotFoundError):
+            return False
+        return True
+
+    # -- internals -----------------------------------------------------------------------------
+    async def _run(self, invocation: Invocation, run: _TaskRun) -> None:
+        body = invocation.behaviour.body
+        assert body is not None, f"behaviour {invocation.behaviour.name} has no task body"
+        try:
+            await body(run, invocation)
+        except _TaskEnded:
+            return
+        except asyncio.CancelledError:
+            # Whoever cancelled us normally ended the task first; if not (the request running
+            # an inline behaviour was cancelled), make sure it does not stay live.
+            if not run.settled:
+                self._spawn(self.fail_if_live(run.task_id, run.context_id, "execution interrupted"))
+            raise
+        except Exception:
+            logger.exception("behaviour %s crashed", invocation.behaviour.name)
+            await self.fail_if_live(run.task_id, run.context_id, "internal error in the agent")
+            return
+        if not run.settled:
+            await self.fail_if_live(
+                run.task_id, run.context_id, "behaviour ended without a final state"
+            )
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task: asyncio.Task[Any] = asyncio.get_running_loop().create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def _forget_runner(self, task_id: str, runner: asyncio.Task[None]) -> None:
+        if self._running.get(task_id) is runner:
+            del self._running[task_id]
+
+    def _on_final(self, task_id: str) -> None:
+        handle = self._deadlines.pop(task_id, None)
+        if handle is not None:
+            handle.cancel()
+        self.stop(task_id)
