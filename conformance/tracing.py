@@ -16,6 +16,8 @@ from typing import Any
 
 __all__ = ["CheckTracer"]
 
+EXPORT_TIMEOUT_S = 5.0
+
 
 class CheckTracer:
     """A private tracer provider for the run (the global one belongs to the user's process)."""
@@ -38,7 +40,11 @@ class CheckTracer:
             return "OTEL_EXPORTER_OTLP_ENDPOINT is set but the otlp extra is not installed"
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-        self._provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        # Bounded: an unreachable collector must not hold the end of the run for long.
+        exporter = OTLPSpanExporter(timeout=EXPORT_TIMEOUT_S)
+        self._provider.add_span_processor(
+            BatchSpanProcessor(exporter, export_timeout_millis=int(EXPORT_TIMEOUT_S * 1000))
+        )
         return f"spans exported over OTLP/HTTP to {endpoint}"
 
     @contextmanager

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -303,9 +304,23 @@ def _serve(settings: AgentSettings, sock: socket.socket) -> int:
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds + 5),
     )
     server = _AgentServer(config, on_exit=app.begin_shutdown)
+    _tune_garbage_collector()
     print(LISTENING_PREFIX + _listening_url(sock), flush=True)
     server.run(sockets=[sock])
     return 0 if server.started else 1
+
+
+def _tune_garbage_collector() -> None:
+    """Fewer, cheaper cyclic collections for a request-serving process.
+
+    Each request allocates many short-lived containers, so the default thresholds (700, 10, 10)
+    run the collector every few requests, and full collections over a large task store stalled
+    requests for 100+ ms (p99) in the bench. Freezing what exists at startup (modules, the card)
+    keeps it out of every later collection; higher thresholds make collections rarer.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 20)
 
 
 class _AgentServer(uvicorn.Server):

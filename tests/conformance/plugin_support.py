@@ -48,7 +48,7 @@ __all__ = [
 @pytest.fixture(scope="session")
 def reference_agent_url() -> Iterator[str]:
     """One reference agent process for the session (real uvicorn on a loopback port)."""
-    with AgentProcess() as agent:
+    with AgentProcess(FAST_STOP) as agent:
         yield agent.url
 
 
@@ -78,6 +78,9 @@ class BrokenAgent:
         return self.url
 
 
+# Proofs leave slow tasks running; the agents need not wait for them when the session ends.
+FAST_STOP = ("--shutdown-grace", "0")
+
 # The reference agent with every optional capability off and one extension required: the other
 # side of capability gating (declared → works is shown by the default agent).
 GATED_ARGS = (
@@ -91,7 +94,7 @@ GATED_ARGS = (
 @pytest.fixture(scope="session")
 def gated_agent_url() -> Iterator[str]:
     """A reference agent started with :data:`GATED_ARGS`."""
-    with AgentProcess(GATED_ARGS) as agent:
+    with AgentProcess((*GATED_ARGS, *FAST_STOP)) as agent:
         yield agent.url
 
 

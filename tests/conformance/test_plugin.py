@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import socket
 import textwrap
+from typing import Any
 
 import pytest
 
+from .asgi_server import ThreadedServer
 from .plugin_support import run_suite
 from .stub_agent import StubAgent
 
@@ -295,3 +297,58 @@ def test_env_and_ini_sources(
     assert set(outcome.requirement_grades) == {"CARD-2"}
     outcome = run_suite(pytester, None, "--a2a-select", "OP-9c")  # CLI beats env
     assert set(outcome.requirement_grades) == {"OP-9c"}
+
+
+def test_several_agents(pytester: pytest.Pytester, stub_agent_url: str) -> None:
+    outcome = run_suite(
+        pytester, stub_agent_url, "--agent-url", stub_agent_url, "--a2a-select", "OP-7b,CARD-2"
+    )
+    ids = sorted(nodeid.split("[")[1].rstrip("]") for nodeid, _, _ in outcome.check_grades)
+    assert ids == [
+        "agent1",
+        "agent1-v0.3-jsonrpc",
+        "agent1-v1.0-jsonrpc",
+        "agent2",
+        "agent2-v0.3-jsonrpc",
+        "agent2-v1.0-jsonrpc",
+    ]
+    assert outcome.doc is not None and len(outcome.doc["agents"]) == 2
+
+
+def test_spans_exported_to_otlp_collector(
+    pytester: pytest.Pytester, stub_agent_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("opentelemetry.exporter.otlp.proto.http")
+    received: list[tuple[str, bytes]] = []
+
+    async def collector(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        received.append((scope["path"], body))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    with ThreadedServer(collector) as server:
+        monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", server.url.rstrip("/"))
+        outcome = run_suite(pytester, stub_agent_url, "--a2a-select", "CARD-2")
+    assert "a2a: tracing: spans exported over OTLP/HTTP" in outcome.output
+    assert outcome.doc is not None
+    trace_id = bytes.fromhex(outcome.doc["checks"][0]["trace_id"])
+    assert any(path == "/v1/traces" and trace_id in body for path, body in received)
+
+
+def test_check_without_agent_url_is_an_error_not_a_pass(pytester: pytest.Pytester) -> None:
+    _only(
+        pytester,
+        """
+        @pytest.mark.requirement("OP-1")
+        def test_needs_agent(a2a, check):
+            pass
+    """,
+    )
+    result = pytester.runpytest_inprocess("-p", "no:hypothesispytest", "test_one.py")
+    result.assert_outcomes(errors=1)

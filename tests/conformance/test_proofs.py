@@ -32,6 +32,7 @@ class Proof:
     select: str
     expected: dict[str, str]
     agent: str = "default"  # or "gated"
+    args: tuple[str, ...] = ()
 
 
 PROOFS: dict[str, Proof] = {
@@ -62,6 +63,11 @@ PROOFS: dict[str, Proof] = {
     "no-jsonrpc-member": Proof("RPC-3", {"RPC-3": "FAIL"}),
     "content-type-text": Proof("RPC-2", {"RPC-2": "FAIL"}),
     "error-data-object": Proof("ERR-12", {"ERR-12": "FAIL"}),
+    "error-no-errorinfo": Proof(
+        "ERR-11,AMBIG-19",
+        {"ERR-11": "NON-STRICT", "AMBIG-19": "WARNING"},
+        args=("--a2a-errata", "1.0.0"),
+    ),
     # messages and tasks
     "task-not-found-as-internal": Proof(
         "OP-7b,OP-9c,OP-10e,PUSH-13",
@@ -154,7 +160,9 @@ def test_broken_variant_is_caught(
 ) -> None:
     proof = PROOFS[mutation]
     proxy = broken_gated_agent if proof.agent == "gated" else broken_agent
-    outcome = run_suite(pytester, proxy.use(mutation), "-q", "--a2a-select", proof.select)
+    outcome = run_suite(
+        pytester, proxy.use(mutation), "-q", "--a2a-select", proof.select, *proof.args
+    )
     grades = outcome.requirement_grades
     assert {req: grades.get(req) for req in proof.expected} == proof.expected, outcome.output
     assert outcome.errors() == [], outcome.output

@@ -166,7 +166,7 @@ def test_malformed_v03_parts_name_the_field(rpc: Rpc, part: dict[str, Any], frag
 json_values = st.recursive(
     st.none()
     | st.booleans()
-    | st.integers()
+    | st.integers(-(2**63), 2**64 - 1)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=8),
     lambda inner: (

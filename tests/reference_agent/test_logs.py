@@ -6,6 +6,8 @@ import json
 import logging
 from typing import Any
 
+import httpx
+
 from fixtures.agent_process import AgentProcess
 from reference_agent.logs import JsonFormatter, redact
 
@@ -15,15 +17,16 @@ TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
 def _records(agent: AgentProcess) -> list[dict[str, Any]]:
+    # The agent writes a request's log line in the same event-loop step that sends its response,
+    # so once a later request is answered, every earlier line is on disk.
+    httpx.get(agent.url + "healthz", timeout=5)
     lines = agent.log_path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.startswith("{")]
+    return [json.loads(line) for line in lines]
 
 
 def test_every_log_line_is_json(rpc: Rpc, agent: AgentProcess) -> None:
     rpc.result("SendMessage", {"message": msg10("echo json")})
-    text = agent.log_path.read_text(encoding="utf-8")
-    for line in text.splitlines():
-        record = json.loads(line)
+    for record in _records(agent):
         assert {"ts", "level", "logger", "msg"} <= set(record)
         assert record["ts"].endswith("Z")
 

@@ -782,3 +782,13 @@ MUTATIONS.update(
         ),
     )
 )
+
+
+def _drop_error_data(doc: dict[str, Any], resp: ProxiedResponse) -> None:
+    if isinstance(doc.get("error"), dict):
+        doc["error"].pop("data", None)
+
+
+MUTATIONS["error-no-errorinfo"] = Mutation(
+    "error-no-errorinfo", "A2A errors carry no ErrorInfo", on_response=_rpc(_drop_error_data)
+)
