@@ -7,6 +7,7 @@ started on a free loopback port and awaited until they answer.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -104,8 +105,9 @@ class ScriptServer:
         return self
 
     def stop(self) -> None:
-        """SIGTERM, then SIGKILL after 10 s."""
+        """SIGTERM, then SIGKILL after 10 s; removes the server's log directory."""
         self._service.stop(timeout=10)
+        shutil.rmtree(self._dir, ignore_errors=True)
 
     def _answers(self) -> bool:
         try:

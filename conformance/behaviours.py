@@ -43,6 +43,9 @@ BEHAVIOURS: dict[str, Behaviour] = {
         Behaviour("reject", "reject", "tck-reject-task", "a task that is rejected"),
         Behaviour("slow", "slow 30", "tck-long-running", "a task slow enough to cancel"),
         Behaviour("stream", "stream 3 10", "tck-stream-basic", "a task streaming artifact chunks"),
+        Behaviour(
+            "stream-long", "stream 10 100", "tck-stream-basic", "a task streaming for about 1 s"
+        ),
     )
 }
 

@@ -54,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         print(f"a2a-harness test: judging the reference agent started at {agent.url}", flush=True)
-        return int(pytest.main(["--agent-url", agent.url, *args]))
+        # Starting the agent imported httpx (and anyio) before pytest could mark anyio's pytest
+        # plugin for assertion rewriting; pytest's warning about that says nothing to the user.
+        quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+        return int(pytest.main(["--agent-url", agent.url, *quiet, *args]))
     finally:
         agent.stop()

@@ -23,126 +23,26 @@ Hooks, in the order pytest calls them:
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
-    from .evidence import Evidence
-    from .grading import Check
     from .run import SuiteRun
-    from .target import AgentHandle, Target
 
-SUITE_DIR = Path(__file__).parent / "suite"
-RUN_KEY: pytest.StashKey[SuiteRun] = pytest.StashKey()
-CHECK_KEY: pytest.StashKey[Check] = pytest.StashKey()
-EVIDENCE_KEY: pytest.StashKey[Evidence] = pytest.StashKey()
-_LEVELS = {"must": ("MUST",), "should": ("MUST", "SHOULD"), "may": ("MUST", "SHOULD", "MAY")}
+# The fixtures are this plugin's too: importing them here registers them with pytest.
+from ._fixtures import a2a, a2a_agent, a2a_run, check
+from ._keys import CHECK_KEY, EVIDENCE_KEY, RUN_KEY, SUITE_DIR
+
+__all__ = ["SUITE_DIR", "a2a", "a2a_agent", "a2a_run", "check"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("a2a", "A2A conformance (a2a-harness)")
-    add = group.addoption
-    add(
-        "--agent-url",
-        action="append",
-        default=[],
-        dest="a2a_agent_url",
-        metavar="URL",
-        help="agent to judge (repeatable); runs the bundled suite when no test path is given",
-    )
-    add(
-        "--a2a-version",
-        dest="a2a_version",
-        metavar="auto|0.3|1.0",
-        help="protocol version to test (default auto: per interface, from the agent card)",
-    )
-    add(
-        "--a2a-errata",
-        dest="a2a_errata",
-        metavar="1.0.0|1.0.1",
-        help="v1.0 errata to judge by (default 1.0.1)",
-    )
-    add(
-        "--a2a-level",
-        dest="a2a_level",
-        metavar="must|should|may",
-        help="lowest requirement level to check (default may: all)",
-    )
-    add(
-        "--a2a-strict",
-        action="store_true",
-        default=None,
-        dest="a2a_strict",
-        help="NON-STRICT (violated SHOULD) fails the run too",
-    )
-    add(
-        "--a2a-select",
-        action="append",
-        default=[],
-        dest="a2a_select",
-        metavar="GLOB",
-        help="only requirements whose id matches (repeatable, comma-separated)",
-    )
-    add(
-        "--a2a-exclude",
-        action="append",
-        default=[],
-        dest="a2a_exclude",
-        metavar="GLOB",
-        help="skip requirements whose id matches (repeatable, comma-separated)",
-    )
-    add(
-        "--a2a-header",
-        action="append",
-        default=[],
-        dest="a2a_header",
-        metavar="NAME:VALUE",
-        help="header sent with every request; ${VAR} expands from the environment; never shown",
-    )
-    add(
-        "--a2a-prompt",
-        action="append",
-        default=[],
-        dest="a2a_prompt",
-        metavar="BEHAVIOUR=TEXT",
-        help="prompt that makes the agent show a behaviour (echo, slow, input-required…)",
-    )
-    add(
-        "--a2a-timeout",
-        dest="a2a_timeout",
-        metavar="SECONDS",
-        help="timeout of each request (default 10)",
-    )
-    add("--a2a-results", dest="a2a_results", metavar="PATH", help="write the results JSON here")
-    add(
-        "--a2a-baseline",
-        dest="a2a_baseline",
-        metavar="FILE",
-        help='known failures: {"expected_failures": {"REQ-ID": "comment"}}',
-    )
-    add(
-        "--a2a-requirements",
-        action="store_true",
-        default=False,
-        dest="a2a_requirements",
-        help="print the requirement registry with its coverage and exit",
-    )
-    parser.addini("a2a_agent_url", "agents to judge (one per line)", type="linelist")
-    for name, text in (
-        ("a2a_version", "protocol version: auto|0.3|1.0"),
-        ("a2a_errata", "v1.0 errata: 1.0.0|1.0.1"),
-        ("a2a_level", "lowest requirement level: must|should|may"),
-        ("a2a_strict", "NON-STRICT fails the run (true/false)"),
-        ("a2a_timeout", "request timeout in seconds"),
-        ("a2a_results", "results JSON path"),
-        ("a2a_baseline", "baseline file"),
-    ):
-        parser.addini(name, text, default=None)
-    for name in ("a2a_select", "a2a_exclude", "a2a_header", "a2a_prompt"):
-        parser.addini(name, name.replace("_", " "), type="linelist")
+    from ._option_decls import add_options
+
+    add_options(parser)
 
 
 def _suite_requested(config: pytest.Config) -> bool:
@@ -262,6 +162,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
+    from ._collection import filter_items, print_requirements
     from .verdicts import requirement_of
 
     marked = [(item, requirement_of(item)) for item in items]
@@ -277,10 +178,10 @@ def pytest_collection_modifyitems(
     if run is None:
         return
     if run.options.list_requirements:
-        _print_requirements(config, run, marked)
+        print_requirements(config, run, marked)
         items[:] = []
         return
-    keep, drop = _filter(run, marked)
+    keep, drop = filter_items(run, marked)
     if drop:
         config.hook.pytest_deselected(items=drop)
     keep.sort(key=lambda item: item.get_closest_marker("a2a_last") is not None)
@@ -291,48 +192,6 @@ def _default_registry() -> Any:
     from .registry import default_registry
 
     return default_registry()
-
-
-def _filter(
-    run: SuiteRun, marked: list[tuple[pytest.Item, str | None]]
-) -> tuple[list[pytest.Item], list[pytest.Item]]:
-    import fnmatch
-
-    levels = _LEVELS[run.options.level]
-    keep: list[pytest.Item] = []
-    drop: list[pytest.Item] = []
-    for item, req_id in marked:
-        if req_id is None:
-            keep.append(item)
-            continue
-        ok = str(run.registry[req_id].level) in levels
-        if run.options.select:
-            ok = ok and any(fnmatch.fnmatchcase(req_id, p) for p in run.options.select)
-        if any(fnmatch.fnmatchcase(req_id, p) for p in run.options.exclude):
-            ok = False
-        (keep if ok else drop).append(item)
-    return keep, drop
-
-
-def _print_requirements(
-    config: pytest.Config, run: SuiteRun, marked: list[tuple[pytest.Item, str | None]]
-) -> None:
-    coverage: dict[str, list[str]] = {}
-    for item, req_id in marked:
-        if req_id is not None:
-            name = item.originalname if isinstance(item, pytest.Function) else item.name
-            tests = coverage.setdefault(req_id, [])
-            if name not in tests:
-                tests.append(name)
-    writer = config.get_terminal_writer()
-    writer.line(f"{'id':<14}{'level':<8}{'versions':<10}{'section':<22}covered by")
-    for req in run.registry:
-        covered_by = ", ".join(coverage.get(req.id, [])) or "-"
-        versions = ",".join(req.versions)
-        writer.line(f"{req.id:<14}{req.level!s:<8}{versions:<10}{req.section[:21]:<22}{covered_by}")
-        writer.line(f"{'':<14}{req.paraphrase}")
-    covered = sum(1 for r in run.registry if r.id in coverage)
-    writer.line(f"{len(run.registry)} requirements, {covered} covered by the bundled suite")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -440,82 +299,3 @@ def _write_results(run: SuiteRun, *, exit_code: int, alarm: str | None = None) -
         exit_code=exit_code,
     )
     write_json(run.options.results, doc)
-
-
-# -- fixtures: the check API of suite tests ---------------------------------------------------
-@pytest.fixture(scope="session")
-def a2a_run(request: pytest.FixtureRequest) -> SuiteRun:
-    """The run's shared state (options, registry, agents, client, observer)."""
-    run = request.config.stash.get(RUN_KEY, None)
-    if run is None or run.http is None:
-        from .grading import HarnessError
-
-        raise HarnessError("A2A conformance checks need --agent-url (or a2a-harness test)")
-    return run
-
-
-@pytest.fixture
-def check(request: pytest.FixtureRequest) -> Check:
-    """The grading API of one check: ``fail``, ``that``, ``equal``, ``warn``, ``not_applicable``."""
-    from .grading import Check
-
-    node = request.node
-    if CHECK_KEY not in node.stash:
-        node.stash[CHECK_KEY] = Check()
-    return node.stash[CHECK_KEY]
-
-
-@pytest.fixture
-def a2a(request: pytest.FixtureRequest, a2a_run: SuiteRun, check: Check) -> Iterator[Target]:
-    """One interface of the agent at one protocol version (parametrized by the plugin)."""
-    from .grading import HarnessError, NotApplicable
-    from .target import Target
-
-    spec = getattr(request, "param", None)
-    if spec is None or spec.agent_index < 0:
-        raise HarnessError("the a2a fixture is parametrized by the conformance plugin")
-    if spec.problem:
-        raise HarnessError(spec.problem)
-    if spec.not_applicable:
-        raise NotApplicable(spec.not_applicable)
-    assert a2a_run.http is not None and a2a_run.observer is not None
-    target = Target(
-        a2a_run.agents[spec.agent_index],
-        spec.interface,
-        a2a_run.http,
-        a2a_run.observer,
-        a2a_run.prompts,
-        errata=a2a_run.options.errata,
-    )
-    yield target
-    target.cleanup()
-
-
-@pytest.fixture
-def a2a_agent(request: pytest.FixtureRequest, a2a_run: SuiteRun, check: Check) -> AgentHandle:
-    """One agent under test, for checks about the agent card."""
-    from .grading import HarnessError
-    from .target import AgentHandle
-
-    spec = getattr(request, "param", None)
-    if spec is None or spec.agent_index < 0:
-        raise HarnessError("the a2a_agent fixture is parametrized by the conformance plugin")
-    assert a2a_run.http is not None
-    agent = a2a_run.agents[spec.agent_index]
-    marker = request.node.get_closest_marker("requirement")
-    if (
-        marker is not None
-        and marker.args
-        and marker.args[0] in a2a_run.registry
-        and agent.interfaces
-    ):
-        wanted = a2a_run.registry[marker.args[0]].versions
-        offered = sorted({i.version for i in agent.interfaces})
-        if not set(wanted) & set(offered):
-            from .grading import NotApplicable
-
-            raise NotApplicable(
-                f"requirement applies to v{', v'.join(wanted)} only; the agent offers "
-                f"v{', v'.join(offered)}"
-            )
-    return AgentHandle(agent, a2a_run.http)

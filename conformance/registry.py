@@ -12,7 +12,7 @@ import fnmatch
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Level", "Requirement", "Registry", "UnknownRequirementError", "default_registry"]
+__all__ = ["Level", "Registry", "Requirement", "UnknownRequirementError", "default_registry"]
 
 
 class Level(enum.StrEnum):

@@ -87,7 +87,7 @@ def grade_report(
         level=str(requirement.level),
         section=requirement.section,
         grade=outcome.grade,
-        version=spec.version if spec else None,
+        version=_version_of(spec, requirement.versions),
         interface=spec.interface.url if spec and spec.interface else None,
         agent=run.agents[spec.agent_index].url if spec and run.agents else None,
         message=outcome.message,
@@ -104,6 +104,15 @@ def grade_report(
     item.user_properties.append(("requirement", req_id))
     item.user_properties.append(("grade", result.grade.value))
     return result
+
+
+def _version_of(spec: TargetSpec | None, versions: tuple[str, ...]) -> str | None:
+    """The protocol version a result belongs to (for an N/A by version: the one it needs)."""
+    if spec is None:
+        return None
+    if spec.version is None and spec.not_applicable and len(versions) == 1:
+        return versions[0]
+    return spec.version
 
 
 def _spec_of(item: pytest.Item) -> TargetSpec | None:

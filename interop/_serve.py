@@ -16,16 +16,24 @@ from typing import Any
 
 import uvicorn
 
-__all__ = ["LISTENING", "parse_args", "serve"]
+__all__ = ["LISTENING", "PROFILES", "parse_args", "serve"]
 
 LISTENING = "INTEROP_AGENT_LISTENING"
+PROFILES = ("full", "bare")
 
 
 def parse_args(description: str, argv: list[str] | None = None) -> argparse.Namespace:
-    """The agents' common command line: ``--host`` and ``--port`` (0 picks a free port)."""
+    """The agents' common command line: ``--host``, ``--port`` (0: a free one), ``--profile``."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     parser.add_argument("--port", type=int, default=0, help="port to bind (0: a free one)")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="full",
+        help="full: the card declares streaming, push and an extended card; "
+        "bare: it declares none of them (the SDK's gating is then judged)",
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error(f"--port: expected 0..65535, got {args.port}")
@@ -45,8 +53,13 @@ class _AnnouncingServer(uvicorn.Server):
             print(f"{LISTENING} {self.url}", flush=True)
 
 
-def serve(build_app: Callable[[str], Any], host: str, port: int) -> None:
-    """Bind ``host:port``, build the app for its URL (``http://host:port/``) and serve it."""
+def serve(build_app: Callable[[str, bool], Any], args: argparse.Namespace) -> None:
+    """Bind ``args.host:args.port``, build the app for its URL and profile, and serve it.
+
+    ``build_app(url, full)`` gets the agent's URL (``http://host:port/``) and whether the card
+    declares the optional capabilities (``--profile full``).
+    """
+    host, port = args.host, args.port
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -57,7 +70,7 @@ def serve(build_app: Callable[[str], Any], host: str, port: int) -> None:
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{bound}/"
     config = uvicorn.Config(
-        build_app(url),
+        build_app(url, args.profile == "full"),
         log_level="warning",
         access_log=False,
         # The SDKs keep SSE streams open; a short grace keeps Ctrl-C and SIGTERM prompt.

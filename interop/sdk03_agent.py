@@ -1,9 +1,10 @@
 """An A2A v0.3 agent built on the official ``a2a-sdk`` 0.3.x, for the interop run.
 
 The 0.3.x twin of ``sdk1_agent.py``: JSON-RPC at ``/`` (``A2AStarletteApplication``),
-streaming, push notifications (the SDK's in-memory config store and its sender), card at
-``/.well-known/agent-card.json`` with the real URL, and an executor that follows the reference
-agent's behaviour contract (``docs/behaviour-contract.md``).
+streaming, push notifications (the SDK's in-memory config store and its sender), the
+authenticated extended card, card at ``/.well-known/agent-card.json`` with the real URL, and an
+executor that follows the reference agent's behaviour contract (``docs/behaviour-contract.md``).
+``--profile bare`` declares none of the optional capabilities, to judge the SDK's gating.
 
 Runs only in the sub-venv ``interop/run.py`` creates (``a2a-sdk[http-server]>=0.3,<0.4``): the
 project never depends on ``a2a-sdk`` at run time. Usage::
@@ -125,7 +126,9 @@ async def _run(plan: Plan, message: Message, text: str, updater: TaskUpdater) ->
             )
             if name == "stream" and i < count - 1:
                 await asyncio.sleep(plan.interval_s)
-        await updater.complete(_say(updater, f"done: {count} chunks") if name == "complete" else None)
+        await updater.complete(
+            _say(updater, f"done: {count} chunks") if name == "complete" else None
+        )
     else:
         await updater.add_artifact(_artifact_parts(name, message, text), name=name)
         await updater.complete()
@@ -147,17 +150,22 @@ def _say(updater: TaskUpdater, text: str) -> Message:
     return updater.new_agent_message([Part(root=TextPart(text=text))])
 
 
-def agent_card(url: str) -> AgentCard:
-    """The card: v0.3 JSON-RPC at ``url``, streaming and push, a skill per behaviour."""
+def agent_card(url: str, full: bool = True, extended: bool = False) -> AgentCard:
+    """The card: v0.3 JSON-RPC at ``url`` and a skill per behaviour.
+
+    ``full`` declares streaming, push notifications and the authenticated extended card;
+    otherwise none of them. ``extended`` is the extended card itself (another name).
+    """
     return AgentCard(
-        name="a2a-sdk 0.3.x interop agent",
+        name="a2a-sdk 0.3.x interop agent" + (" (extended card)" if extended else ""),
         description="Follows a2a-harness's behaviour contract; built on the official a2a-sdk 0.3.x.",
         url=url,
         preferred_transport="JSONRPC",
         protocol_version="0.3.0",
         version="1.0.0",
         provider=AgentProvider(organization="a2a-harness", url="https://example.com/a2a-harness"),
-        capabilities=AgentCapabilities(streaming=True, push_notifications=True),
+        capabilities=AgentCapabilities(streaming=full, push_notifications=full),
+        supports_authenticated_extended_card=full,
         default_input_modes=["text/plain"],
         default_output_modes=["text/plain", "application/json"],
         skills=[
@@ -167,8 +175,12 @@ def agent_card(url: str) -> AgentCard:
     )
 
 
-def build_app(url: str) -> Starlette:
-    """The Starlette app of ``A2AStarletteApplication``, with the push sender."""
+def build_app(url: str, full: bool = True) -> Starlette:
+    """The Starlette app of ``A2AStarletteApplication``, with the push sender.
+
+    The handler is the same in both profiles: only the card's declarations change, so the
+    ``bare`` profile judges the SDK's own capability gating.
+    """
     push_client = httpx.AsyncClient(timeout=_PUSH_TIMEOUT)
     push_store = InMemoryPushNotificationConfigStore()
     handler = DefaultRequestHandler(
@@ -183,14 +195,16 @@ def build_app(url: str) -> Starlette:
         yield
         await push_client.aclose()
 
-    return A2AStarletteApplication(agent_card=agent_card(url), http_handler=handler).build(
-        lifespan=lifespan
+    app = A2AStarletteApplication(
+        agent_card=agent_card(url, full),
+        http_handler=handler,
+        extended_agent_card=agent_card(url, full, extended=True),
     )
+    return app.build(lifespan=lifespan)
 
 
 def main() -> None:
-    args = parse_args(__doc__.splitlines()[0])
-    serve(build_app, args.host, args.port)
+    serve(build_app, parse_args(__doc__.splitlines()[0]))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """An A2A v1.0 agent built on the official ``a2a-sdk`` 1.x, for the interop run.
 
 As capable as the SDK makes easy: JSON-RPC at ``/`` (send ``A2A-Version: 1.0``), streaming,
-push notifications (the SDK's in-memory config store and its sender), card at
-``/.well-known/agent-card.json`` carrying the real URL. Its executor follows the reference
+push notifications (the SDK's in-memory config store and its sender), an extended card, card at
+``/.well-known/agent-card.json`` carrying the real URL (``--profile bare`` declares none of the
+optional capabilities, to judge the SDK's gating). Its executor follows the reference
 agent's behaviour contract (``docs/behaviour-contract.md``: echo, complete, message,
 input-required, auth-required, fail, reject, slow, stream, data, file) so the conformance suite's
 cooperative probes find the behaviours they look for.
@@ -124,7 +125,9 @@ async def _run(plan: Plan, message: Message, text: str, updater: TaskUpdater) ->
             )
             if name == "stream" and i < count - 1:
                 await asyncio.sleep(plan.interval_s)
-        await updater.complete(_say(updater, f"done: {count} chunks") if name == "complete" else None)
+        await updater.complete(
+            _say(updater, f"done: {count} chunks") if name == "complete" else None
+        )
     else:
         await updater.add_artifact(_artifact_parts(name, message, text), name=name)
         await updater.complete()
@@ -145,17 +148,24 @@ def _say(updater: TaskUpdater, text: str) -> Message:
     return updater.new_agent_message([new_text_part(text)])
 
 
-def agent_card(url: str) -> AgentCard:
-    """The card: one v1.0 JSON-RPC interface, streaming and push, a skill per behaviour."""
+def agent_card(url: str, full: bool = True, extended: bool = False) -> AgentCard:
+    """The card: one v1.0 JSON-RPC interface and a skill per behaviour.
+
+    ``full`` declares streaming, push notifications and an extended card; otherwise none of
+    them. ``extended`` is the extended card itself (same content, another name).
+    """
     return AgentCard(
-        name="a2a-sdk 1.x interop agent",
+        name="a2a-sdk 1.x interop agent" + (" (extended card)" if extended else ""),
         description="Follows a2a-harness's behaviour contract; built on the official a2a-sdk 1.x.",
         version="1.0.0",
         provider=AgentProvider(organization="a2a-harness", url="https://example.com/a2a-harness"),
         supported_interfaces=[
-            AgentInterface(url=url, protocol_binding="JSONRPC", protocol_version="1.0")
+            AgentInterface(url=url, protocol_binding="JSONRPC", protocol_version=version)
+            for version in (("1.0", "0.3") if full else ("1.0",))
         ],
-        capabilities=AgentCapabilities(streaming=True, push_notifications=True),
+        capabilities=AgentCapabilities(
+            streaming=full, push_notifications=full, extended_agent_card=full
+        ),
         default_input_modes=["text/plain"],
         default_output_modes=["text/plain", "application/json"],
         skills=[
@@ -165,9 +175,13 @@ def agent_card(url: str) -> AgentCard:
     )
 
 
-def build_app(url: str) -> Starlette:
-    """The Starlette app: card route, the JSON-RPC route at ``/``, and the push sender."""
-    card = agent_card(url)
+def build_app(url: str, full: bool = True) -> Starlette:
+    """The Starlette app: card route, the JSON-RPC route at ``/``, and the push sender.
+
+    The handler is the same in both profiles (stores, sender, extended card): only the card's
+    declarations change, so the ``bare`` profile judges the SDK's own capability gating.
+    """
+    card = agent_card(url, full)
     push_client = httpx.AsyncClient(timeout=_PUSH_TIMEOUT)
     push_store = InMemoryPushNotificationConfigStore()
     handler = DefaultRequestHandler(
@@ -176,6 +190,7 @@ def build_app(url: str) -> Starlette:
         agent_card=card,
         push_config_store=push_store,
         push_sender=BasePushNotificationSender(push_client, push_store),
+        extended_agent_card=agent_card(url, full, extended=True),
     )
 
     @contextlib.asynccontextmanager
@@ -183,13 +198,15 @@ def build_app(url: str) -> Starlette:
         yield
         await push_client.aclose()
 
-    routes = [*create_agent_card_routes(card), *create_jsonrpc_routes(handler, "/")]
+    routes = [
+        *create_agent_card_routes(card, cache_control="public, max-age=300" if full else None),
+        *create_jsonrpc_routes(handler, "/", enable_v0_3_compat=full),
+    ]
     return Starlette(routes=routes, lifespan=lifespan)
 
 
 def main() -> None:
-    args = parse_args(__doc__.splitlines()[0])
-    serve(build_app, args.host, args.port)
+    serve(build_app, parse_args(__doc__.splitlines()[0]))
 
 
 if __name__ == "__main__":

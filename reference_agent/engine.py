@@ -67,6 +67,11 @@ SHUTDOWN_MESSAGE = "agent shutting down"
 ExtendedCardProvider = Callable[[RequestContext], dict[str, Any] | None]
 """Returns the v1.0-shaped extended agent card for this caller, or None if none is configured."""
 
+# Where a refused inline webhook URL sits in the request, in each version's wire names.
+_INLINE_PUSH_URL = {
+    "1.0": "configuration.taskPushNotificationConfig.url",
+    "0.3": "configuration.pushNotificationConfig.url",
+}
 _INTERRUPTED = frozenset({TaskState.INPUT_REQUIRED, TaskState.AUTH_REQUIRED})
 _LIVE = frozenset({TaskState.SUBMITTED, TaskState.WORKING}) | _INTERRUPTED
 
@@ -286,9 +291,7 @@ class TaskService:
         push_config = request.push_config
         if push_config is not None:
             self._check_push(ctx)
-            await self.push.validate_url(
-                push_config.url, field="configuration.pushNotificationConfig.url"
-            )
+            await self.push.validate_url(push_config.url, field=_INLINE_PUSH_URL[ctx.version])
         scope = self._scope(ctx, request.tenant)
         if message.task_id:
             return await self._resume(message, scope, push_config, ctx)

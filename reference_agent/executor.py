@@ -21,15 +21,17 @@ which ends it quietly. A runner that dies of an unexpected exception FAILS its t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Coroutine
 from typing import Any
 
 from .behaviours import Invocation
 from .errors import TaskNotFoundError
-from .model import Artifact, Task, TaskState
+from .model import Artifact, ArtifactUpdate, Task, TaskState
 from .service import RequestContext
 from .state_machine import IllegalTransitionError, TerminalStateError
+from .store.base import TaskEvent
 from .task_manager import TaskManager
 
 __all__ = ["DEADLINE_MESSAGE", "Executor"]
@@ -44,9 +46,14 @@ class _TaskEnded(Exception):
 
 
 class _TaskRun:
-    """The :class:`behaviours.TaskActions` a running behaviour drives its task through."""
+    """The :class:`behaviours.TaskActions` a running behaviour drives its task through.
 
-    __slots__ = ("context_id", "final", "manager", "origin", "settled", "task_id")
+    Events are collected and applied in one atomic step when the behaviour finishes, pauses or
+    returns (:meth:`commit`): subscribers and webhooks get the same events in the same order,
+    and an instant behaviour such as ``echo`` costs one store step instead of one per event.
+    """
+
+    __slots__ = ("context_id", "final", "manager", "origin", "pending", "settled", "task_id")
 
     def __init__(
         self, manager: TaskManager, task_id: str, context_id: str, origin: RequestContext | None
@@ -55,40 +62,39 @@ class _TaskRun:
         self.task_id = task_id
         self.context_id = context_id
         self.origin = origin
+        self.pending: list[TaskEvent] = []
         self.settled = False  # reached a terminal/interrupted state, or found the task ended
         self.final: Task | None = None  # snapshot after this run's own finish()
 
     async def working(self, text: str | None = None) -> None:
-        await self._status(TaskState.WORKING, text, snapshot=False)
+        self.pending.append(
+            self.manager.status_event(self.task_id, self.context_id, TaskState.WORKING, text)
+        )
 
     async def artifact(
         self, artifact: Artifact, *, append: bool = False, last_chunk: bool = False
     ) -> None:
-        try:
-            await self.manager.add_artifact(
-                self.task_id,
-                self.context_id,
-                artifact,
-                append=append,
-                last_chunk=last_chunk,
-                origin=self.origin,
-                snapshot=False,
-            )
-        except (TerminalStateError, TaskNotFoundError):
-            self.settled = True
-            raise _TaskEnded from None
+        self.pending.append(
+            ArtifactUpdate(self.task_id, self.context_id, artifact, append, last_chunk)
+        )
 
     async def finish(self, state: TaskState, text: str | None = None) -> None:
-        self.final = await self._status(state, text, snapshot=True)
+        self.pending.append(self.manager.status_event(self.task_id, self.context_id, state, text))
+        self.final = await self.commit(snapshot=True)
         self.settled = True
 
     async def pause(self, seconds: float) -> None:
+        await self.commit()  # what happened so far is visible while the behaviour waits
         await asyncio.sleep(seconds)
 
-    async def _status(self, state: TaskState, text: str | None, *, snapshot: bool) -> Task | None:
+    async def commit(self, *, snapshot: bool = False) -> Task | None:
+        """Apply the collected events; raises :class:`_TaskEnded` if the task ended meanwhile."""
+        if not self.pending:
+            return None
+        events, self.pending = self.pending, []
         try:
-            applied = await self.manager.set_status(
-                self.task_id, self.context_id, state, text, origin=self.origin, snapshot=snapshot
+            applied = await self.manager.apply(
+                self.task_id, events, origin=self.origin, snapshot=snapshot
             )
         except (TerminalStateError, TaskNotFoundError):
             self.settled = True
@@ -202,6 +208,7 @@ class Executor:
         assert body is not None, f"behaviour {invocation.behaviour.name} has no task body"
         try:
             await body(run, invocation)
+            await run.commit()  # events of a behaviour that returned without finish()
         except _TaskEnded:
             return
         except asyncio.CancelledError:
@@ -212,6 +219,8 @@ class Executor:
             raise
         except Exception:
             logger.exception("behaviour %s crashed", invocation.behaviour.name)
+            with contextlib.suppress(_TaskEnded):
+                await run.commit()  # what it did before crashing still happened
             await self.fail_if_live(run.task_id, run.context_id, "internal error in the agent")
             return
         if not run.settled:

@@ -1,49 +1,75 @@
 """Structured JSON logs on **stderr**: one line per request and per task state change.
 
-Every record becomes one JSON object: ``ts`` (UTC, milliseconds, ``Z``), ``level``, ``logger``,
-``msg`` and the record's extra fields (``task_id``, ``trace_id``…). Secrets never reach the output:
-values under keys that look like credentials (``authorization``, ``token``, ``credentials``…) are
-replaced by ``"[REDACTED]"`` at any depth, and ``Bearer …``/``Basic …`` strings inside messages are
-masked.
+Every line is one JSON object: ``ts`` (UTC, milliseconds, ``Z``), ``level``, ``logger``, ``msg``
+and fields (``task_id``, ``trace_id``…). Secrets never reach the output: values under keys that
+look like credentials (``authorization``, ``token``, ``credentials``…) are replaced by
+``"[REDACTED]"`` at any depth, and ``Bearer …``/``Basic …`` strings are masked.
 
-Loggers:
+Two ways in, one way out:
 
-* ``reference_agent.access``: one line per request (:func:`log_request`), at INFO. The hot path
-  pays one ``isEnabledFor`` check when INFO is off (``--log-level warning``, as the bench runs).
-* ``reference_agent.tasks``: state changes, written by the engine with extra fields.
-* everything else (uvicorn included, since the CLI passes ``log_config=None``).
+* the **hot lines** (:func:`log_request`, :func:`log_state_change`: several per request) skip
+  the ``logging`` machinery, whose record, caller lookup and handler locks cost more than the
+  rest of a request. They are formatted with orjson straight into the :class:`LogSink`;
+* everything else (rare and diagnostic lines, uvicorn's included since the CLI passes
+  ``log_config=None``) goes through ``logging`` and :class:`JsonFormatter` into the same sink,
+  so the order of lines is the order they were written in.
 
+The sink buffers lines and writes them in one system call at the end of the current event-loop
+iteration, so a burst of requests costs one write, and every line is on stderr before the loop
+reads the next request. Lines at WARNING and above, lines written outside the event loop and
+the shutdown path (:func:`flush_logs`, also run ``atexit``) write at once: nothing is lost.
+
+Logger names in the ``logger`` field: ``reference_agent.access`` (requests),
+``reference_agent.tasks`` (state changes), and the ``logging`` logger of any other line.
 stdout stays reserved for the single ``A2A_AGENT_LISTENING`` line.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import contextlib
 import logging
 import re
 import sys
+import threading
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 import orjson
 
 from .model import utc_timestamp
+from .stamps import now_timestamp
 
-__all__ = ["JsonFormatter", "configure_logging", "log_request", "redact"]
-
-access_logger = logging.getLogger("reference_agent.access")
+__all__ = [
+    "JsonFormatter",
+    "LogSink",
+    "configure_logging",
+    "flush_logs",
+    "info_enabled",
+    "log_request",
+    "log_state_change",
+    "redact",
+    "use_sink",
+]
 
 _SECRET_KEY = re.compile(
     r"(authorization|token|credential|password|passwd|secret|api[-_]?key|cookie)", re.IGNORECASE
 )
 _SECRET_TEXT = re.compile(r"\b(Bearer|Basic|Digest|Token)\s+[^\s,;\"']+", re.IGNORECASE)
 _REDACTED = "[REDACTED]"
+_NEWLINE = orjson.OPT_APPEND_NEWLINE
 
 # Attributes every LogRecord has; anything else was passed through ``extra=``.
 _STANDARD_ATTRS = frozenset(
     logging.LogRecord("", 0, "", 0, "", (), None).__dict__.keys()
     | {"message", "asctime", "taskName", "color_message"}  # color_message: uvicorn's ANSI copy
 )
+
+
+def _mask(text: str) -> str:
+    return _SECRET_TEXT.sub(lambda m: f"{m.group(1)} {_REDACTED}", text)
 
 
 def redact(key: str, value: Any) -> Any:
@@ -55,29 +81,116 @@ def redact(key: str, value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [redact(key, v) for v in value]
     if isinstance(value, str) and (" " in value):
-        return _SECRET_TEXT.sub(lambda m: f"{m.group(1)} {_REDACTED}", value)
+        return _mask(value)
     return value
+
+
+def _client_text(value: str | None) -> str | None:
+    """A client-chosen string (a method name, a task id) as it may appear in a log line."""
+    if value is not None and " " in value:
+        return _mask(value)
+    return value
+
+
+class LogSink:
+    """Complete log lines, buffered, written to ``stream`` in order (see the module docstring).
+
+    ``info`` says whether INFO lines are wanted; the hot paths test it before building a line.
+    Safe to call from any thread: lines written outside the event loop's thread go out at once.
+    """
+
+    #: buffered bytes that trigger a write at once (bounds memory within one loop iteration)
+    max_buffered = 64 * 1024
+
+    def __init__(self, stream: TextIO | None, *, info: bool) -> None:
+        self.info = info and stream is not None
+        self._stream = stream
+        self._lines: list[bytes] = []
+        self._size = 0
+        self._scheduled = False
+        self._lock = threading.Lock()
+
+    def write(self, line: bytes, *, urgent: bool = False) -> None:
+        """Queue one line (ending with ``\\n``); written by the end of this loop iteration."""
+        if self._stream is None:
+            return
+        with self._lock:
+            self._lines.append(line)
+            self._size += len(line)
+            if urgent or self._size >= self.max_buffered:
+                self._write_locked()
+                return
+            if self._scheduled:
+                return
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no loop in this thread: nobody would flush later
+                self._write_locked()
+                return
+            self._scheduled = True
+        loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        """Write every buffered line now."""
+        with self._lock:
+            self._write_locked()
+
+    def _write_locked(self) -> None:
+        self._scheduled = False
+        if not self._lines or self._stream is None:
+            return
+        data = b"".join(self._lines)
+        self._lines.clear()
+        self._size = 0
+        # A closed or broken stderr must not take requests down with it.
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.write(data.decode("utf-8", "replace"))
+            self._stream.flush()
+
+
+_sink = LogSink(None, info=False)  # silent until configure_logging (in-process use, tests)
+
+
+def use_sink(sink: LogSink) -> LogSink:
+    """Make ``sink`` the process's log sink; returns the previous one (tests capture with it)."""
+    global _sink
+    previous, _sink = _sink, sink
+    previous.flush()  # lines already written keep their place, before the new sink's
+    return previous
+
+
+def flush_logs() -> None:
+    """Write every buffered line now (shutdown, before the process exits)."""
+    _sink.flush()
 
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, extra fields included, secrets redacted."""
 
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
         out: dict[str, Any] = {
             "ts": utc_timestamp_from_epoch(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": _SECRET_TEXT.sub(lambda m: f"{m.group(1)} {_REDACTED}", message),
+            "msg": _mask(record.getMessage()),
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 out[key] = redact(key, value)
         if record.exc_info:
-            out["exc"] = _SECRET_TEXT.sub(
-                lambda m: f"{m.group(1)} {_REDACTED}", self.formatException(record.exc_info)
-            )
+            out["exc"] = _mask(self.formatException(record.exc_info))
         return orjson.dumps(out, default=str).decode("utf-8")
+
+
+class _SinkHandler(logging.Handler):
+    """Hands formatted ``logging`` records to the current sink (WARNING and above at once)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record).encode("utf-8") + b"\n"
+            _sink.write(line, urgent=record.levelno >= logging.WARNING)
+        except Exception:
+            self.handleError(record)
 
 
 def utc_timestamp_from_epoch(seconds: float) -> str:
@@ -85,21 +198,27 @@ def utc_timestamp_from_epoch(seconds: float) -> str:
     return utc_timestamp(datetime.fromtimestamp(seconds, UTC))
 
 
-def configure_logging(level: str = "info") -> None:
-    """Send every logger to stderr as JSON at ``level`` (``debug``…``critical``)."""
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(level: str = "info", stream: TextIO | None = None) -> None:
+    """Send every log line to ``stream`` (stderr) as JSON at ``level`` (``debug``…``critical``)."""
+    numeric = logging.getLevelName(level.upper())
+    if not isinstance(numeric, int):
+        numeric = logging.INFO
+    use_sink(LogSink(stream or sys.stderr, info=numeric <= logging.INFO))
+    handler = _SinkHandler()
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    numeric = logging.getLevelName(level.upper())
-    root.setLevel(numeric if isinstance(numeric, int) else logging.INFO)
+    root.setLevel(numeric)
     # uvicorn's per-request access log would duplicate ours; its error logger stays.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+
+
+atexit.register(flush_logs)
 
 
 def log_request(
@@ -116,20 +235,48 @@ def log_request(
     events: int | None = None,
 ) -> None:
     """The one access line of a request; ``started`` is a ``time.perf_counter()`` value."""
-    if not access_logger.isEnabledFor(logging.INFO):
+    sink = _sink
+    if not sink.info:
         return
-    extra: dict[str, Any] = {
+    line: dict[str, Any] = {
+        "ts": now_timestamp(),
+        "level": "info",
+        "logger": "reference_agent.access",
+        "msg": "request",
         "http_method": http_method,
         "path": path,
         "status": status,
         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-        "a2a_method": a2a_method,
+        "a2a_method": _client_text(a2a_method),
         "version": version,
-        "task_id": task_id,
+        "task_id": _client_text(task_id),
         "trace_id": trace_id,
     }
     if error_code is not None:
-        extra["error_code"] = error_code
+        line["error_code"] = error_code
     if events is not None:
-        extra["events"] = events
-    access_logger.info("request", extra=extra)
+        line["events"] = events
+    sink.write(orjson.dumps(line, option=_NEWLINE))
+
+
+def log_state_change(task_id: str, context_id: str, state: str, trace_id: str | None) -> None:
+    """The line of one task state change (``state`` is the model's value, e.g. ``working``)."""
+    sink = _sink
+    if not sink.info:
+        return
+    line = {
+        "ts": now_timestamp(),
+        "level": "info",
+        "logger": "reference_agent.tasks",
+        "msg": f"task {task_id} {state}",
+        "task_id": task_id,
+        "context_id": _client_text(context_id),
+        "state": state,
+        "trace_id": trace_id,
+    }
+    sink.write(orjson.dumps(line, option=_NEWLINE))
+
+
+def info_enabled() -> bool:
+    """Whether INFO lines are written (lets callers skip preparing a line's fields)."""
+    return _sink.info

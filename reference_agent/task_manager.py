@@ -1,20 +1,23 @@
 """Applies task events: the single path from "something happened" to store, log and webhooks.
 
-Every status or artifact update of every task goes through :class:`TaskManager`:
+Every status or artifact update of every task goes through :meth:`TaskManager.apply`, one event
+or a batch of them (a behaviour's events up to its next pause, see the executor):
 
-1. it builds the event (``StatusUpdate`` with a ``utc_timestamp`` and the v0.3 ``final`` flag,
-   true at terminal and interrupted states; or an ``ArtifactUpdate``);
-2. the store applies it atomically (state machine check, history, event log, push targets);
-3. it logs state changes on ``reference_agent.tasks`` (one record each, with ``task_id``,
-   ``context_id``, ``state`` and ``trace_id`` extra fields for the JSON formatter);
-4. it hands the event to the push sender when the task has webhooks;
-5. at a terminal state it tells the ``on_final`` hooks (the executor stops timers and runners).
+1. the caller builds the events (:meth:`TaskManager.status_event`: a ``StatusUpdate`` stamped
+   now, with the v0.3 ``final`` flag true at terminal and interrupted states; or an
+   ``ArtifactUpdate``);
+2. the store applies them in one atomic step (state machine checks, history, event log, push
+   targets), all or none;
+3. each state change gets one log line on ``reference_agent.tasks`` (``task_id``,
+   ``context_id``, ``state``, ``trace_id``; see :func:`logs.log_state_change`);
+4. every event goes to the push sender when the task has webhooks, with the task as it was
+   right after that event;
+5. at a terminal state the ``on_final`` hooks run (the executor stops timers and runners).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from .model import (
     Artifact,
@@ -27,14 +30,13 @@ from .model import (
     TaskState,
     TaskStatus,
 )
+from .logs import info_enabled, log_state_change
 from .push import PushSender
 from .service import RequestContext
 from .stamps import new_id, now_timestamp
-from .store.base import Applied, TaskStore
+from .store.base import Applied, TaskEvent, TaskStore
 
 __all__ = ["TaskManager", "agent_message", "trace_id_of"]
-
-logger = logging.getLogger("reference_agent.tasks")
 
 FinalHook = Callable[[str], None]
 
@@ -72,7 +74,52 @@ class TaskManager:
     async def create(self, task: Task, origin: RequestContext | None = None) -> None:
         """Store a new task (normally SUBMITTED) and log its first state."""
         await self.store.create_task(task)
-        self._log_state(task.id, task.context_id, task.status.state, origin)
+        if info_enabled():
+            log_state_change(task.id, task.context_id, task.status.state.value, _trace_id(origin))
+
+    @staticmethod
+    def status_event(
+        task_id: str, context_id: str, state: TaskState, text: str | None = None
+    ) -> StatusUpdate:
+        """A status update to ``state``, stamped now, with an agent status message ``text``."""
+        message = agent_message(text, task_id=task_id, context_id=context_id) if text else None
+        return StatusUpdate(
+            task_id,
+            context_id,
+            TaskStatus(state, now_timestamp(), message),
+            state.is_terminal or state.is_interrupted,
+        )
+
+    async def apply(
+        self,
+        task_id: str,
+        events: Sequence[TaskEvent],
+        *,
+        user_message: Message | None = None,
+        expect: frozenset[TaskState] | None = None,
+        origin: RequestContext | None = None,
+        snapshot: bool = True,
+    ) -> Applied:
+        """Apply ``events`` in one atomic store step, then log, push and run the final hooks.
+
+        Arguments as in :meth:`TaskStore.apply_events`; raises the state machine's errors for
+        an illegal move (and then nothing of the batch is applied).
+        """
+        applied = await self.store.apply_events(
+            task_id, events, message=user_message, expect=expect, snapshot=snapshot
+        )
+        if info_enabled():
+            trace_id = _trace_id(origin)
+            for event in events:
+                if type(event) is StatusUpdate:
+                    log_state_change(task_id, event.context_id, event.status.state.value, trace_id)
+        if applied.push_targets and self.push is not None:
+            self._fan_out(applied, origin)
+        last = events[-1]
+        if type(last) is StatusUpdate and last.status.state.is_terminal:
+            for hook in self._final_hooks:
+                hook(task_id)
+        return applied
 
     async def set_status(
         self,
@@ -90,25 +137,18 @@ class TaskManager:
 
         ``user_message`` (a client follow-up) is stored in the history in the same atomic step;
         ``expect`` guards against races, ``snapshot=False`` spares a copy the caller does not
-        need (see :meth:`TaskStore.apply_event`). Raises the state machine's errors for an
+        need (see :meth:`TaskStore.apply_events`). Raises the state machine's errors for an
         illegal move.
         """
-        message = agent_message(text, task_id=task_id, context_id=context_id) if text else None
-        event = StatusUpdate(
-            task_id=task_id,
-            context_id=context_id,
-            status=TaskStatus(state=state, timestamp=now_timestamp(), message=message),
-            final=state.is_terminal or state.is_interrupted,
+        event = self.status_event(task_id, context_id, state, text)
+        return await self.apply(
+            task_id,
+            (event,),
+            user_message=user_message,
+            expect=expect,
+            origin=origin,
+            snapshot=snapshot,
         )
-        applied = await self.store.apply_event(
-            task_id, event, message=user_message, expect=expect, snapshot=snapshot
-        )
-        self._log_state(task_id, context_id, state, origin)
-        self._fan_out(applied, origin)
-        if state.is_terminal:
-            for hook in self._final_hooks:
-                hook(task_id)
-        return applied
 
     async def add_artifact(
         self,
@@ -125,42 +165,20 @@ class TaskManager:
 
         ``snapshot=False``: the caller does not need :attr:`Applied.task` (see the store).
         """
-        event = ArtifactUpdate(
-            task_id=task_id,
-            context_id=context_id,
-            artifact=artifact,
-            append=append,
-            last_chunk=last_chunk,
-        )
-        applied = await self.store.apply_event(task_id, event, snapshot=snapshot)
-        self._fan_out(applied, origin)
-        return applied
+        event = ArtifactUpdate(task_id, context_id, artifact, append, last_chunk)
+        return await self.apply(task_id, (event,), origin=origin, snapshot=snapshot)
 
     # -- internals -----------------------------------------------------------------------------
     def _fan_out(self, applied: Applied, origin: RequestContext | None) -> None:
-        if applied.push_targets and self.push is not None and applied.task is not None:
+        assert self.push is not None
+        targets = [(r.config, r.version) for r in applied.push_targets]
+        traceparent = origin.traceparent if origin else None
+        tracestate = origin.tracestate if origin else None
+        for event, task in zip(applied.events, applied.snapshots, strict=True):
             self.push.submit(
-                applied.task.id,
-                applied.event,
-                applied.task,
-                [(r.config, r.version) for r in applied.push_targets],
-                traceparent=origin.traceparent if origin else None,
-                tracestate=origin.tracestate if origin else None,
+                task.id, event, task, targets, traceparent=traceparent, tracestate=tracestate
             )
 
-    @staticmethod
-    def _log_state(
-        task_id: str, context_id: str, state: TaskState, origin: RequestContext | None
-    ) -> None:
-        if logger.isEnabledFor(logging.INFO):
-            logger.info(
-                "task %s %s",
-                task_id,
-                state.value,
-                extra={
-                    "task_id": task_id,
-                    "context_id": context_id,
-                    "state": state.value,
-                    "trace_id": trace_id_of(origin.traceparent) if origin else None,
-                },
-            )
+
+def _trace_id(origin: RequestContext | None) -> str | None:
+    return trace_id_of(origin.traceparent) if origin is not None else None

@@ -45,13 +45,15 @@ def test_absent_version_means_0_3(a2a: Target, check: Check) -> None:
         version_header=None,
         extensions=a2a.required_extensions(),
     )
-    reply = unversioned.call_method("tasks/get", {"id": a2a.unknown_task_id()})
     if dual_here:
+        reply = unversioned.call_method("tasks/get", {"id": a2a.unknown_task_id()})
         reply.expect_error(
             TASK_NOT_FOUND, "v0.3 tasks/get without A2A-Version at a URL that also offers v0.3"
         )
     else:
+        # The v1.0 method name: an agent that wrongly assumed 1.0 would answer TaskNotFound.
+        reply = unversioned.call_method("GetTask", {"id": a2a.unknown_task_id()})
         reply.expect_error(
             VERSION_NOT_SUPPORTED,
-            "a request without A2A-Version (= v0.3) at a URL that offers only v1.0",
+            "GetTask without A2A-Version (= v0.3) at a URL that offers only v1.0",
         )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import abc
 import base64
 import binascii
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
@@ -85,15 +85,22 @@ class PushRegistration:
 
 @dataclass(slots=True)
 class Applied:
-    """The outcome of one atomic :meth:`TaskStore.apply_event` step."""
+    """The outcome of one atomic :meth:`TaskStore.apply_events` step (one event or several)."""
 
-    # A snapshot after the event (the caller may keep it; the store never mutates it). None only
-    # when the caller passed ``snapshot=False`` and the task has no push targets.
+    # A snapshot after the last event (the caller may keep it; the store never mutates it).
+    # None only when the caller passed ``snapshot=False`` and the task has no push targets.
     task: Task | None
-    event: TaskEvent
-    seq: int  # position of ``event`` in the task's log (1-based)
-    previous_state: TaskState
-    push_targets: tuple[PushRegistration, ...]  # configs active when the event was applied
+    events: Sequence[TaskEvent]  # as applied, in order
+    seq: int  # position of the last event in the task's log (1-based)
+    previous_state: TaskState  # the state before the first event
+    push_targets: tuple[PushRegistration, ...]  # configs active when the events were applied
+    # With push targets: the task right after each event (a v0.3 payload is the whole Task).
+    snapshots: Sequence[Task] = ()
+
+    @property
+    def event(self) -> TaskEvent:
+        """The last (for a single-event step: the only) event applied."""
+        return self.events[-1]
 
 
 class StateConflictError(InternalError):
@@ -147,7 +154,6 @@ class TaskStore(abc.ABC):
         ``scope=None`` skips the visibility check (engine-internal use only).
         """
 
-    @abc.abstractmethod
     async def apply_event(
         self,
         task_id: str,
@@ -157,18 +163,36 @@ class TaskStore(abc.ABC):
         expect: frozenset[TaskState] | None = None,
         snapshot: bool = True,
     ) -> Applied:
-        """Atomically validate and apply one event, append it to the log, read push targets.
+        """:meth:`apply_events` for one event."""
+        return await self.apply_events(
+            task_id, (event,), message=message, expect=expect, snapshot=snapshot
+        )
 
-        * a :class:`StatusUpdate` goes through :func:`state_machine.check_transition`; its status
-          message (if any) is appended to the history;
+    @abc.abstractmethod
+    async def apply_events(
+        self,
+        task_id: str,
+        events: Sequence[TaskEvent],
+        *,
+        message: Message | None = None,
+        expect: frozenset[TaskState] | None = None,
+        snapshot: bool = True,
+    ) -> Applied:
+        """Atomically validate and apply events in order, append them to the log, read push
+        targets. Either every event is applied or (on any error) none is.
+
+        * a :class:`StatusUpdate` goes through :func:`state_machine.check_transition` (from the
+          state the previous event of the batch left); its status message (if any) is appended
+          to the history;
         * an :class:`ArtifactUpdate` adds, replaces (same ``artifactId``) or extends
           (``append``) an artifact; it is refused on a terminal task;
-        * ``message`` (a user follow-up) is appended to the history before the status message;
+        * ``message`` (a user follow-up) is appended to the history before the first event;
         * ``expect``: the current state must be one of these, else :class:`StateConflictError`;
         * ``snapshot=False`` skips copying the task into :attr:`Applied.task` (hot path) unless
-          the task has push targets, whose payloads need it.
+          the task has push targets, whose payloads need a snapshot after every event.
 
-        Raises ``TaskNotFoundError`` for an unknown (or evicted) task.
+        Raises ``TaskNotFoundError`` for an unknown (or evicted) task, ``ValueError`` for an
+        empty ``events``.
         """
 
     @abc.abstractmethod

@@ -25,7 +25,7 @@ import asyncio
 import time
 from bisect import bisect_left, insort
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..errors import InternalError, InvalidParamsError, ServiceUnavailableError, TaskNotFoundError
 from ..model import (
@@ -70,10 +70,9 @@ class _EventLog:
         # with CancelledError, which a single shared future would do.
         self._waiters: list[asyncio.Future[None]] = []
 
-    def append(self, event: TaskEvent) -> int:
-        self.events.append(event)
+    def extend(self, events: Sequence[TaskEvent]) -> None:
+        self.events.extend(events)
         self._wake()
-        return len(self.events)
 
     def close(self) -> None:
         self.closed = True
@@ -156,6 +155,14 @@ def _snapshot(task: Task) -> Task:
     )
 
 
+def _insert_key(keys: list[_IndexKey], key: _IndexKey) -> None:
+    # Timestamps mostly grow: the new key is usually the largest, and appending skips a bisect.
+    if not keys or keys[-1] < key:
+        keys.append(key)
+    else:
+        insort(keys, key)
+
+
 def _apply_artifact(task: Task, update: ArtifactUpdate) -> None:
     new = update.artifact
     artifacts = task.artifacts
@@ -221,7 +228,7 @@ class MemoryTaskStore(TaskStore):
         index = self._index.get(scope)
         if index is None:
             index = self._index[scope] = _ScopeIndex()
-        insort(index.keys, entry.key)
+        _insert_key(index.keys, entry.key)
         index.live += 1
         if task.status.state.is_terminal:
             self._mark_ended(entry, now)
@@ -230,15 +237,17 @@ class MemoryTaskStore(TaskStore):
         entry = self._visible(task_id, scope)
         return None if entry is None else _snapshot(entry.task)
 
-    async def apply_event(
+    async def apply_events(
         self,
         task_id: str,
-        event: TaskEvent,
+        events: Sequence[TaskEvent],
         *,
         message: Message | None = None,
         expect: frozenset[TaskState] | None = None,
         snapshot: bool = True,
     ) -> Applied:
+        if not events:
+            raise ValueError("apply_events needs at least one event")
         entry = self._tasks.get(task_id)
         if entry is None:
             raise TaskNotFoundError(f"task {task_id} not found", metadata={"taskId": task_id})
@@ -246,28 +255,39 @@ class MemoryTaskStore(TaskStore):
         previous = task.status.state
         if expect is not None and previous not in expect:
             raise StateConflictError(task_id, previous)
-        if isinstance(event, StatusUpdate):
-            status = event.status
-            check_transition(task_id, previous, status.state)
-            if message is not None:
-                task.history.append(message)
-            if status.message is not None:
-                task.history.append(status.message)
-            task.status = status
-            self._reindex(entry, status.timestamp)
-        else:
-            check_event_allowed(task_id, previous)
-            if message is not None:
-                task.history.append(message)
-            _apply_artifact(task, event)
-        entry.seq += 1
-        if entry.log is not None:
-            entry.log.append(event)
-        if task.status.state.is_terminal:
-            self._mark_ended(entry, self._clock())
+        # Validate the whole batch before touching the task: all or nothing.
+        state = previous
+        for event in events:
+            if type(event) is StatusUpdate:
+                check_transition(task_id, state, event.status.state)
+                state = event.status.state
+            else:
+                check_event_allowed(task_id, state)
+        if message is not None:
+            task.history.append(message)
         targets = tuple(entry.push.values()) if entry.push else ()
-        copy = _snapshot(task) if snapshot or targets else None
-        return Applied(copy, event, entry.seq, previous, targets)
+        snapshots: list[Task] = []
+        for event in events:
+            if type(event) is StatusUpdate:
+                status = event.status
+                if status.message is not None:
+                    task.history.append(status.message)
+                task.status = status
+            else:
+                _apply_artifact(task, event)  # type: ignore[arg-type]
+            if targets:
+                snapshots.append(_snapshot(task))
+        entry.seq += len(events)
+        if entry.log is not None:
+            entry.log.extend(events)
+        self._reindex(entry, task.status.timestamp)
+        if state.is_terminal:
+            self._mark_ended(entry, self._clock())
+        if snapshots:
+            copy: Task | None = snapshots[-1]
+        else:
+            copy = _snapshot(task) if snapshot else None
+        return Applied(copy, events, entry.seq, previous, targets, snapshots)
 
     async def open_subscription(
         self, task_id: str, scope: TaskScope | None = None, *, from_start: bool = False
@@ -377,7 +397,7 @@ class MemoryTaskStore(TaskStore):
             return
         index = self._index[entry.scope]
         entry.key = (timestamp, entry.task.id)  # the old key is now stale
-        insort(index.keys, entry.key)  # near the end: the newest timestamp
+        _insert_key(index.keys, entry.key)
         index.stale += 1
         self._maybe_compact(entry.scope, index)
 

@@ -352,3 +352,19 @@ def test_check_without_agent_url_is_an_error_not_a_pass(pytester: pytest.Pyteste
     )
     result = pytester.runpytest_inprocess("-p", "no:hypothesispytest", "test_one.py")
     result.assert_outcomes(errors=1)
+
+
+def test_server_without_card(pytester: pytest.Pytester) -> None:
+    async def not_an_agent(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b"nothing here"})
+
+    with ThreadedServer(not_an_agent) as server:
+        outcome = run_suite(pytester, server.url, "--a2a-select", "CARD-2,OP-7b,CACHE-1")
+    grades = {req: grade for _, req, grade in outcome.check_grades}
+    assert grades == {"CARD-2": "FAIL", "OP-7b": "ERROR", "CACHE-1": "ERROR"}
+    assert "cannot tell which interfaces to test: no agent card" in outcome.output
+    assert "pass --a2a-version to test the URL anyway" in outcome.output
+    assert outcome.result.ret == pytest.ExitCode.TESTS_FAILED
+    assert "Traceback" not in outcome.output

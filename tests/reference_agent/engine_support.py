@@ -4,13 +4,16 @@ and a real loopback webhook receiver (an ``asyncio`` HTTP/1.1 server, no mocks).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from reference_agent.config import AgentSettings
 from reference_agent.engine import TaskService
+from reference_agent.logs import LogSink, use_sink
 from reference_agent.model import (
     Message,
     Part,
@@ -27,6 +30,19 @@ from reference_agent.store import MemoryTaskStore
 T = TypeVar("T")
 
 BOUND = 10.0  # seconds: every wait in these tests is bounded by this
+
+
+@contextlib.contextmanager
+def captured_log_lines() -> Iterator[list[dict[str, Any]]]:
+    """The JSON log lines written inside the block (INFO on), parsed; filled at its end."""
+    stream = io.StringIO()
+    previous = use_sink(LogSink(stream, info=True))
+    lines: list[dict[str, Any]] = []
+    try:
+        yield lines
+    finally:
+        use_sink(previous)  # writes what our sink still buffers
+        lines.extend(json.loads(line) for line in stream.getvalue().splitlines())
 
 
 def message(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from typing import Any
 
 import pytest
@@ -35,7 +34,7 @@ from reference_agent.model import (
     TaskState,
 )
 
-from .engine_support import BOUND, collect, ctx, make_service, send, states
+from .engine_support import BOUND, captured_log_lines, collect, ctx, make_service, send, states
 
 S = TaskState
 
@@ -489,29 +488,44 @@ async def test_push_config_ssrf_guard_at_creation() -> None:
         with pytest.raises(InvalidParamsError) as info:
             await service.create_push_config(PushConfig("", task.id, url), ctx())
         assert info.value.field == "url"
-    with pytest.raises(InvalidParamsError) as inline:
-        await service.send_message(
-            send("hello", push_config=PushConfig("", "", "http://192.168.1.1/")), ctx()
-        )
-    assert inline.value.field == "configuration.pushNotificationConfig.url"
+    # The refused inline URL is named as the request's version spells it.
+    for version, field in (
+        ("1.0", "configuration.taskPushNotificationConfig.url"),
+        ("0.3", "configuration.pushNotificationConfig.url"),
+    ):
+        with pytest.raises(InvalidParamsError) as inline:
+            await service.send_message(
+                send("hello", push_config=PushConfig("", "", "http://192.168.1.1/")), ctx(version)
+            )
+        assert inline.value.field == field
     allowed = make_service(allow_private_webhooks=True)
     task = await _task(allowed, "input-required")
     await allowed.create_push_config(PushConfig("", task.id, "http://127.0.0.1:9/x"), ctx())
 
 
 # -- logging -----------------------------------------------------------------------------------
-async def test_state_changes_are_logged_with_task_fields(caplog: pytest.LogCaptureFixture) -> None:
+async def test_state_changes_are_logged_with_task_fields() -> None:
     service = make_service()
     traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-    with caplog.at_level(logging.INFO, logger="reference_agent.tasks"):
+    with captured_log_lines() as lines:
         task = await service.send_message(send("hello"), ctx(traceparent=traceparent))
     assert isinstance(task, Task)
-    records = [r for r in caplog.records if r.name == "reference_agent.tasks"]
-    assert [r.state for r in records] == ["submitted", "working", "completed"]  # type: ignore[attr-defined]
+    records = [r for r in lines if r["logger"] == "reference_agent.tasks"]
+    assert [r["state"] for r in records] == ["submitted", "working", "completed"]
     for record in records:
-        assert record.task_id == task.id  # type: ignore[attr-defined]
-        assert record.context_id == task.context_id  # type: ignore[attr-defined]
-        assert record.trace_id == "0af7651916cd43dd8448eb211c80319c"  # type: ignore[attr-defined]
+        assert record["task_id"] == task.id
+        assert record["context_id"] == task.context_id
+        assert record["trace_id"] == "0af7651916cd43dd8448eb211c80319c"
+        assert record["msg"] == f"task {task.id} {record['state']}"
+
+
+async def test_a_batch_of_events_logs_one_line_per_state_change_in_order() -> None:
+    service = make_service()
+    with captured_log_lines() as lines:
+        task = await service.send_message(send("complete 3"), ctx())
+    assert isinstance(task, Task) and len(task.artifacts) == 1
+    states = [r["state"] for r in lines if r["logger"] == "reference_agent.tasks"]
+    assert states == ["submitted", "working", "completed"]  # artifacts are not state changes
 
 
 async def test_message_reply_has_agent_role_and_new_id() -> None:

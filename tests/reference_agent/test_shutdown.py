@@ -12,6 +12,7 @@ import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -35,10 +36,12 @@ def _push(hooks: WebhookReceiver, name: str) -> dict[str, Any]:
     return {"taskPushNotificationConfig": {"url": hooks.webhook_url(name)}}
 
 
-def test_sigterm_finishes_or_fails_every_task_and_exits() -> None:
+def test_sigterm_finishes_or_fails_every_task_and_exits(tmp_path: Path) -> None:
     with WebhookReceiver() as hooks:
+        # Our own log directory: the log is read after the process has stopped.
         agent = AgentProcess(
-            ["--allow-private-webhooks", "--shutdown-grace", str(GRACE), "--keepalive", "0"]
+            ["--allow-private-webhooks", "--shutdown-grace", str(GRACE), "--keepalive", "0"],
+            log_dir=tmp_path,
         )
         agent.start()
         try:
