@@ -50,11 +50,13 @@ def print_requirements(
             if name not in tests:
                 tests.append(name)
     writer = config.get_terminal_writer()
-    writer.line(f"{'id':<14}{'level':<8}{'versions':<10}{'section':<22}covered by")
+    writer.line(f"{'id':<17} {'level':<8}{'versions':<10}{'section':<22}covered by")
     for req in run.registry:
         covered_by = ", ".join(coverage.get(req.id, [])) or "-"
         versions = ",".join(req.versions)
-        writer.line(f"{req.id:<14}{req.level!s:<8}{versions:<10}{req.section[:21]:<22}{covered_by}")
-        writer.line(f"{'':<14}{req.paraphrase}")
+        writer.line(
+            f"{req.id:<17} {req.level!s:<8}{versions:<10}{req.section[:21]:<22}{covered_by}"
+        )
+        writer.line(f"{'':<18}{req.paraphrase}")
     covered = sum(1 for r in run.registry if r.id in coverage)
     writer.line(f"{len(run.registry)} requirements, {covered} covered by the bundled suite")

@@ -194,14 +194,14 @@ def write_summary(terminalreporter: Any, run: SuiteRun) -> None:
         return
     tr.write_sep("=", "A2A requirement summary")
     columns = sorted({v for row in rows for v in row.by_version})
-    header = f"{'requirement':<16}{'level':<8}" + "".join(f"{_col(c):<12}" for c in columns)
+    header = f"{'requirement':<19}{'level':<8}" + "".join(f"{_col(c):<12}" for c in columns)
     tr.write_line(header + "rule")
     for row in rows:
         cells = "".join(
             f"{(row.by_version[c].value if c in row.by_version else '-'):<12}" for c in columns
         )
         mark = " (baselined)" if row.baselined else ""
-        tr.write_line(f"{row.id:<16}{row.level:<8}{cells}{_short(row.paraphrase, 70)}{mark}")
+        tr.write_line(f"{row.id:<18} {row.level:<8}{cells}{_short(row.paraphrase, 70)}{mark}")
     notes = [
         r
         for r in run.collector.checks
@@ -211,7 +211,7 @@ def write_summary(terminalreporter: Any, run: SuiteRun) -> None:
     if notes:
         tr.write_sep("-", "findings and N/A reasons")
         for res in notes:
-            tr.write_line(f"{res.grade.value:<11}{res.requirement:<14}{res.nodeid}")
+            tr.write_line(f"{res.grade.value:<11}{res.requirement:<18} {res.nodeid}")
             tr.write_line(f"{'':<11}{_short(res.message, 300)}")
     counts = run.collector.summary()
     shown = ", ".join(f"{n} {g}" for g, n in counts.items() if n)

@@ -31,8 +31,8 @@ def parse_args(description: str, argv: list[str] | None = None) -> argparse.Name
         "--profile",
         choices=PROFILES,
         default="full",
-        help="full: the card declares streaming, push and an extended card; "
-        "bare: it declares none of them (the SDK's gating is then judged)",
+        help="full: the card declares streaming, push and an extended card (1.x: and v0.3 "
+        "through the SDK's compatibility layer); bare: none of them (judges the SDK's gating)",
     )
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:

@@ -6,12 +6,13 @@ must have ``a2a-sdk`` 1.x; ``sdk03_agent.py`` with a sub-venv ``.tox/interop-sdk
 run the bundled suite against it (``pytest --agent-url URL --a2a-results …``), stop it, then
 print a table of grade counts and every FAIL, ERROR, NON-STRICT and WARNING with its
 requirement, spec section and one line of evidence. Profiles: ``full`` declares streaming, push
-notifications and an extended card; ``bare`` declares none of them, so the suite's gating checks
-judge the SDK too.
+notifications and an extended card (and on 1.x also v0.3, served by the SDK's compatibility
+layer at the same URL); ``bare`` is v1.0 or v0.3 alone with none of them declared, so the
+suite's gating checks judge the SDK too.
 
 FAILs that are genuine spec violations by the SDK are listed, with the section they violate,
-in ``interop/baselines/<line>.json`` (the suite's ``--a2a-baseline`` format; one file per SDK
-line, for both profiles), so each FAIL shows its classification. Exit code: 0 when every agent
+in ``interop/baselines/<agent>.json`` (the suite's ``--a2a-baseline`` format; one file per SDK
+line and profile), so each FAIL shows its classification. Exit code: 0 when every agent
 was judged with no ERROR, no unclassified FAIL and no stale baseline entry; 1 otherwise; 2 when
 the harness itself crashed (an agent did not start, the suite did not finish or wrote nothing).
 Bounded: about 10 s per agent; `--budget` bounds the whole run (venv creation aside).
@@ -54,7 +55,7 @@ class SdkLine:
 
     key: str
     name: str
-    protocol: str
+    protocols: dict[str, str]  # profile -> the A2A versions its card declares
     script: str
     requirements: tuple[str, ...] = ()  # empty: runs in this python
 
@@ -74,16 +75,22 @@ class SdkLine:
 
 
 LINES = {
-    "1": SdkLine("sdk1", "1", "v1.0", "sdk1_agent.py"),
+    "1": SdkLine("sdk1", "1", {"full": "v1.0+v0.3", "bare": "v1.0"}, "sdk1_agent.py"),
     "0.3": SdkLine(
-        "sdk03", "0.3", "v0.3", "sdk03_agent.py", ("a2a-sdk[http-server]>=0.3,<0.4", "uvicorn")
+        "sdk03",
+        "0.3",
+        {"full": "v0.3", "bare": "v0.3"},
+        "sdk03_agent.py",
+        ("a2a-sdk[http-server]>=0.3,<0.4", "uvicorn"),
     ),
 }
 
 
 def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0], epilog="Other options are passed to pytest."
+        description=__doc__.splitlines()[0],
+        epilog="Other options are passed to pytest.",
+        allow_abbrev=False,
     )
     parser.add_argument(
         "--sdk",
@@ -127,10 +134,12 @@ def run_line(
 ) -> AgentReport:
     """Start one agent, judge it, stop it; every failure to do so is a crash in the report."""
     key = line.key if profile == "full" else f"{line.key}-{profile}"
-    report = AgentReport(key, f"a2a-sdk {sdk_version(python)} ({line.protocol}, {profile})")
-    # One baseline per SDK line, for both profiles: a listed requirement the other profile does
-    # not exercise grades N/A there, which raises no stale-baseline alarm.
-    baseline = INTEROP / "baselines" / f"{line.key}.json"
+    report = AgentReport(
+        key, f"a2a-sdk {sdk_version(python)} ({line.protocols[profile]}, {profile})"
+    )
+    # One baseline per agent: the profiles differ in what they exercise (e.g. full is dual-stack
+    # on 1.x), and a listed requirement that passes raises a stale-baseline alarm.
+    baseline = INTEROP / "baselines" / f"{key}.json"
     use_baseline = baseline if baseline.is_file() and not args.no_baseline else None
     script, agent_log = INTEROP / line.script, args.out / f"{key}-agent.log"
     try:
@@ -204,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         for profile in profiles:
             if isinstance(python, HarnessCrash):
                 key = line.key if profile == "full" else f"{line.key}-{profile}"
-                label = f"a2a-sdk {line.name}.x ({line.protocol}, {profile})"
+                label = f"a2a-sdk {line.name}.x ({line.protocols[profile]}, {profile})"
                 reports.append(AgentReport(key, label, crash=str(python)))
             else:
                 reports.append(run_line(line, python, profile, args, extra, deadline))

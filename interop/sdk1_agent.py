@@ -1,9 +1,11 @@
 """An A2A v1.0 agent built on the official ``a2a-sdk`` 1.x, for the interop run.
 
-As capable as the SDK makes easy: JSON-RPC at ``/`` (send ``A2A-Version: 1.0``), streaming,
-push notifications (the SDK's in-memory config store and its sender), an extended card, card at
-``/.well-known/agent-card.json`` carrying the real URL (``--profile bare`` declares none of the
-optional capabilities, to judge the SDK's gating). Its executor follows the reference
+As capable as the SDK makes easy: JSON-RPC at ``/`` (send ``A2A-Version: 1.0``) and, through
+the SDK's v0.3 compatibility layer, v0.3 JSON-RPC at the same URL (dual-stack); streaming, push
+notifications (the SDK's in-memory config store and its sender), an extended card, card at
+``/.well-known/agent-card.json`` carrying the real URL and a ``Cache-Control`` max-age.
+``--profile bare`` is the SDK's defaults: v1.0 only, no optional capability declared (to judge
+the SDK's gating), no ``Cache-Control``. Its executor follows the reference
 agent's behaviour contract (``docs/behaviour-contract.md``: echo, complete, message,
 input-required, auth-required, fail, reject, slow, stream, data, file) so the conformance suite's
 cooperative probes find the behaviours they look for.
@@ -149,10 +151,10 @@ def _say(updater: TaskUpdater, text: str) -> Message:
 
 
 def agent_card(url: str, full: bool = True, extended: bool = False) -> AgentCard:
-    """The card: one v1.0 JSON-RPC interface and a skill per behaviour.
+    """The card: JSON-RPC interfaces at ``url`` and a skill per behaviour.
 
-    ``full`` declares streaming, push notifications and an extended card; otherwise none of
-    them. ``extended`` is the extended card itself (same content, another name).
+    ``full`` declares v1.0 and v0.3, streaming, push notifications and an extended card;
+    otherwise v1.0 only and none of them. ``extended`` is the extended card itself.
     """
     return AgentCard(
         name="a2a-sdk 1.x interop agent" + (" (extended card)" if extended else ""),
@@ -178,7 +180,7 @@ def agent_card(url: str, full: bool = True, extended: bool = False) -> AgentCard
 def build_app(url: str, full: bool = True) -> Starlette:
     """The Starlette app: card route, the JSON-RPC route at ``/``, and the push sender.
 
-    The handler is the same in both profiles (stores, sender, extended card): only the card's
+    The handler is the same in both profiles (stores, sender, extended card): the card's
     declarations change, so the ``bare`` profile judges the SDK's own capability gating.
     """
     card = agent_card(url, full)

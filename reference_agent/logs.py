@@ -28,14 +28,13 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import contextlib
 import logging
 import re
 import sys
 import threading
 import time
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import orjson
 
@@ -105,8 +104,10 @@ class LogSink:
     def __init__(self, stream: TextIO | None, *, info: bool) -> None:
         self.info = info and stream is not None
         self._stream = stream
-        self._lines: list[bytes] = []
-        self._size = 0
+        self._binary: BinaryIO | None = getattr(stream, "buffer", None)
+        # One growing buffer, not a list of lines: holding hundreds of small bytes objects
+        # between flushes made the allocator return and re-fault pages, tripling a line's cost.
+        self._buffer = bytearray()
         self._scheduled = False
         self._lock = threading.Lock()
 
@@ -115,9 +116,8 @@ class LogSink:
         if self._stream is None:
             return
         with self._lock:
-            self._lines.append(line)
-            self._size += len(line)
-            if urgent or self._size >= self.max_buffered:
+            self._buffer += line
+            if urgent or len(self._buffer) >= self.max_buffered:
                 self._write_locked()
                 return
             if self._scheduled:
@@ -137,15 +137,23 @@ class LogSink:
 
     def _write_locked(self) -> None:
         self._scheduled = False
-        if not self._lines or self._stream is None:
+        stream = self._stream
+        if not self._buffer or stream is None:
             return
-        data = b"".join(self._lines)
-        self._lines.clear()
-        self._size = 0
+        data = self._buffer
         # A closed or broken stderr must not take requests down with it.
-        with contextlib.suppress(OSError, ValueError):
-            self._stream.write(data.decode("utf-8", "replace"))
-            self._stream.flush()
+        try:
+            if self._binary is not None:
+                stream.flush()  # whatever others wrote to the text layer goes first
+                self._binary.write(data)
+                self._binary.flush()
+            else:
+                stream.write(data.decode("utf-8", "replace"))
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+        finally:
+            data.clear()
 
 
 _sink = LogSink(None, info=False)  # silent until configure_logging (in-process use, tests)

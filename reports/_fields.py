@@ -49,7 +49,7 @@ class Fields:
     def _fail(self, key: str, expected: str, value: Any) -> SchemaError:
         return SchemaError(f"{self._where(key)}: expected {expected}, got {_kind(value)}")
 
-    def str(self, key: str, default: str = "") -> str:
+    def text(self, key: str, default: str = "") -> str:
         """A string member; absent or null gives ``default``."""
         value = self.doc.get(key)
         if value is None:
@@ -58,7 +58,7 @@ class Fields:
             raise self._fail(key, "a string", value)
         return value
 
-    def opt_str(self, key: str) -> str | None:
+    def opt_text(self, key: str) -> str | None:
         """A string member that may be absent or null."""
         value = self.doc.get(key)
         if value is None:
@@ -67,7 +67,7 @@ class Fields:
             raise self._fail(key, "a string or null", value)
         return value
 
-    def num(self, key: str) -> float | None:
+    def number(self, key: str) -> float | None:
         """A number member that may be absent or null."""
         value = self.doc.get(key)
         if value is None:
@@ -76,7 +76,7 @@ class Fields:
             raise self._fail(key, "a number", value)
         return float(value)
 
-    def int(self, key: str) -> int | None:
+    def integer(self, key: str) -> int | None:
         """An integer member that may be absent or null."""
         value = self.doc.get(key)
         if value is None:
@@ -85,7 +85,7 @@ class Fields:
             raise self._fail(key, "an integer", value)
         return value
 
-    def bool(self, key: str) -> bool | None:
+    def flag(self, key: str) -> bool | None:
         """A boolean member that may be absent or null."""
         value = self.doc.get(key)
         if value is None:
@@ -94,7 +94,7 @@ class Fields:
             raise self._fail(key, "true or false", value)
         return value
 
-    def list(self, key: str) -> list[Any]:
+    def array(self, key: str) -> list[Any]:
         """An array member; absent or null gives an empty list."""
         value = self.doc.get(key)
         if value is None:
@@ -114,11 +114,11 @@ class Fields:
 
     def objects(self, key: str) -> list[Fields]:
         """An array of objects, each as :class:`Fields` with its index in the path."""
-        return [Fields(item, f"{self._where(key)}[{i}]") for i, item in enumerate(self.list(key))]
+        return [Fields(item, f"{self._where(key)}[{i}]") for i, item in enumerate(self.array(key))]
 
-    def strs(self, key: str) -> list[str]:
+    def texts(self, key: str) -> list[str]:
         """An array of strings."""
-        items = self.list(key)
+        items = self.array(key)
         for i, item in enumerate(items):
             if not isinstance(item, str):
                 raise SchemaError(f"{self._where(key)}[{i}]: expected a string, got {_kind(item)}")

@@ -137,9 +137,7 @@ def check_views(
                     or RequirementInfo(check.requirement, check.level, check.section),
                     expected=None if check.expected is None else pretty(check.expected),
                     actual=None if check.actual is None else pretty(check.actual),
-                    exchanges=[
-                        _exchange_view(first + n + 1, x) for n, x in enumerate(shown)
-                    ],
+                    exchanges=[_exchange_view(first + n + 1, x) for n, x in enumerate(shown)],
                     omitted=first,
                 )
             )

@@ -148,9 +148,7 @@ def diff_expected(
     for req_id, comment in expected.comments.items():
         if req_id not in new.grades:
             info = catalogue.get(req_id) or RequirementInfo(req_id, "MUST")
-            diff.entries.append(
-                DiffEntry(info, "all", "FAIL", None, NO_LONGER_TESTED, comment)
-            )
+            diff.entries.append(DiffEntry(info, "all", "FAIL", None, NO_LONGER_TESTED, comment))
     return diff
 
 

@@ -29,6 +29,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ._views import pretty
 from .compliance import Compliance, Coverage, compliance_by_version, coverage
 from .diff import RunDiff
 from .grades import ERROR, FAIL, GRADES, UNTESTED
@@ -36,7 +37,6 @@ from .matrix import Column, Matrix, build_matrix
 from .redaction import redact_text
 from .results import Results, _write_atomic
 from .svg import GRADE_COLOURS, grade_bar, latency_chart
-from ._views import pretty
 
 __all__ = ["ColumnView", "grade_css", "render_html", "write_html"]
 
@@ -66,7 +66,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["grade_css"] = grade_css
     env.filters["ms"] = lambda s: "" if s is None else f"{s * 1000:.1f} ms"
-    env.filters["num"] = lambda v: "–" if v is None else f"{v:g}"
+    env.filters["num"] = lambda v: "-" if v is None else f"{v:g}"
     env.filters["pretty"] = pretty
     return env
 
@@ -87,9 +87,7 @@ class ColumnView:
     @property
     def failing(self) -> int:
         """FAIL and ERROR checks not expected by a baseline."""
-        return sum(
-            1 for c in self.column.checks if c.grade in (FAIL, ERROR) and not c.baselined
-        )
+        return sum(1 for c in self.column.checks if c.grade in (FAIL, ERROR) and not c.baselined)
 
 
 def _column_view(column: Column, matrix: Matrix) -> ColumnView:
@@ -143,7 +141,7 @@ def render_html(
         findings=finding_rows(matrix.columns),
         diffs=diffs or [],
         grades_present=grades_present,
-        areas=[area for area, _ in matrix.areas()],
+        areas=list(dict.fromkeys(t for r in matrix.rows for t in (r.info.tags or (r.info.area,)))),
         css=Markup(css),
         js=Markup(js),
         csp=(

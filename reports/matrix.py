@@ -220,9 +220,7 @@ def _grade_column(column: Column) -> None:
         versions: dict[str, list[str]] = {}
         for check in checks:
             versions.setdefault(check.version or "card", []).append(check.grade)
-        column.by_version[req_id] = {
-            v: worst(g) or UNTESTED for v, g in sorted(versions.items())
-        }
+        column.by_version[req_id] = {v: worst(g) or UNTESTED for v, g in sorted(versions.items())}
         comment = next((c.baselined for c in checks if c.baselined), None)
         if comment:
             column.baselined[req_id] = comment

@@ -166,21 +166,21 @@ def _results(f: Fields, source: str) -> Results:
     summary = f.obj("summary")
     return Results(
         source=source,
-        schema=f.str("schema"),
-        harness_name=harness.str("name", "a2a-harness") if harness else "a2a-harness",
-        harness_version=harness.str("version", "unknown") if harness else "unknown",
-        started=f.str("started"),
-        finished=f.str("finished"),
-        duration_s=f.num("duration_s"),
+        schema=f.text("schema"),
+        harness_name=harness.text("name", "a2a-harness") if harness else "a2a-harness",
+        harness_version=harness.text("version", "unknown") if harness else "unknown",
+        started=f.text("started"),
+        finished=f.text("finished"),
+        duration_s=f.number("duration_s"),
         options=_options(f.obj("options")),
         agents=[_agent(a) for a in f.objects("agents")],
         checks=[_check(c) for c in f.objects("checks")],
         requirements=[_requirement(r) for r in f.objects("requirements")],
         summary={k: v for k, v in (summary.doc.items() if summary else ()) if _is_count(v)},
-        alarms=[redact_text(a) for a in f.strs("alarms")],
-        exit_code=f.int("exit_code"),
+        alarms=[redact_text(a) for a in f.texts("alarms")],
+        exit_code=f.integer("exit_code"),
         load=_load(load) if load else None,
-        registry_size=registry.int("size") if registry else None,
+        registry_size=registry.integer("size") if registry else None,
         untested=[_requirement_info(r) for r in registry.objects("untested")] if registry else [],
     )
 
@@ -206,19 +206,19 @@ def _options(f: Fields | None) -> dict[str, Any]:
 def _agent(f: Fields) -> AgentInfo:
     card = f.obj("card")
     return AgentInfo(
-        url=f.str("url"),
-        card_url=f.opt_str("card_url"),
-        card_problem=f.opt_str("card_problem"),
-        legacy_path=bool(f.bool("legacy_path")),
+        url=f.text("url"),
+        card_url=f.opt_text("card_url"),
+        card_problem=f.opt_text("card_problem"),
+        legacy_path=bool(f.flag("legacy_path")),
         interfaces=[
             Interface(
-                url=i.str("url"),
-                binding=i.str("binding"),
-                version=i.opt_str("version"),
-                declared_version=i.opt_str("declared_version"),
-                tenant=i.opt_str("tenant"),
-                source=i.opt_str("source"),
-                tested=bool(i.bool("tested")),
+                url=i.text("url"),
+                binding=i.text("binding"),
+                version=i.opt_text("version"),
+                declared_version=i.opt_text("declared_version"),
+                tenant=i.opt_text("tenant"),
+                source=i.opt_text("source"),
+                tested=bool(i.flag("tested")),
             )
             for i in f.objects("interfaces")
         ],
@@ -231,15 +231,15 @@ def _grade(f: Fields, key: str = "grade") -> str:
 
 
 def _requirement_info(f: Fields) -> RequirementInfo:
-    section = f.str("section")
+    section = f.text("section")
     # Files without "versions" still name them in the section ("v1.0 §8.2; v0.3 §5.3").
-    versions = f.strs("versions") or list(dict.fromkeys(_SECTION_VERSION.findall(section)))
+    versions = f.texts("versions") or list(dict.fromkeys(_SECTION_VERSION.findall(section)))
     return RequirementInfo(
-        id=f.str("id") or _missing(f, "id"),
+        id=f.text("id") or _missing(f, "id"),
         level=f.choice("level", LEVELS, default="MUST"),
         section=section,
-        paraphrase=redact_text(f.str("paraphrase")),
-        tags=tuple(f.strs("tags")),
+        paraphrase=redact_text(f.text("paraphrase")),
+        tags=tuple(f.texts("tags")),
         versions=tuple(versions),
     )
 
@@ -250,8 +250,8 @@ def _requirement(f: Fields) -> RequirementResult:
         info=_requirement_info(f),
         grade=_grade(f),
         grades_by_version={k: _grade(by_version, k) for k in by_version.doc} if by_version else {},
-        checks=f.strs("checks"),
-        baselined=f.opt_str("baselined"),
+        checks=f.texts("checks"),
+        baselined=f.opt_text("baselined"),
     )
 
 
@@ -264,30 +264,30 @@ def _check(f: Fields) -> CheckResult:
     evidence = f.obj("evidence")
     exchanges = [_exchange(x) for x in evidence.objects("exchanges")] if evidence else []
     return CheckResult(
-        nodeid=f.str("nodeid"),
-        name=f.str("name"),
-        requirement=f.str("requirement") or _missing(f, "requirement"),
+        nodeid=f.text("nodeid"),
+        name=f.text("name"),
+        requirement=f.text("requirement") or _missing(f, "requirement"),
         level=f.choice("level", LEVELS, default="MUST"),
-        section=f.str("section"),
+        section=f.text("section"),
         grade=_grade(f),
-        version=f.opt_str("version"),
-        interface=f.opt_str("interface"),
-        agent=f.opt_str("agent"),
-        message=redact_text(f.str("message")),
+        version=f.opt_text("version"),
+        interface=f.opt_text("interface"),
+        agent=f.opt_text("agent"),
+        message=redact_text(f.text("message")),
         expected=redact_json(f.doc.get("expected")),
         actual=redact_json(f.doc.get("actual")),
         findings=[
             Finding(
                 grade=_grade(x),
-                message=redact_text(x.str("message")),
+                message=redact_text(x.text("message")),
                 expected=redact_json(x.doc.get("expected")),
                 actual=redact_json(x.doc.get("actual")),
             )
             for x in f.objects("findings")
         ],
-        baselined=f.opt_str("baselined"),
-        duration_s=f.num("duration_s"),
-        trace_id=f.opt_str("trace_id") or (evidence.opt_str("trace_id") if evidence else None),
+        baselined=f.opt_text("baselined"),
+        duration_s=f.number("duration_s"),
+        trace_id=f.opt_text("trace_id") or (evidence.opt_text("trace_id") if evidence else None),
         exchanges=exchanges,
     )
 
@@ -300,51 +300,55 @@ def _exchange(f: Fields) -> Exchange:
     request = f.obj("request") or Fields({}, f"{f.path}.request")
     response = f.obj("response")
     return Exchange(
-        method=request.str("method"),
-        url=redact_text(request.str("url")),
+        method=request.text("method"),
+        url=redact_text(request.text("url")),
         request_headers=_headers(request.obj("headers")),
-        request_body=redact_text(request.str("body")),
-        status=response.int("status") if response else None,
+        request_body=redact_text(request.text("body")),
+        status=response.integer("status") if response else None,
         response_headers=_headers(response.obj("headers") if response else None),
-        response_body=redact_text(response.str("body")) if response else "",
+        response_body=redact_text(response.text("body")) if response else "",
         events=[
-            SseEvent(at_s=e.num("at_s") or 0.0, event=e.str("event"), data=redact_text(e.str("data")))
+            SseEvent(
+                at_s=e.number("at_s") or 0.0,
+                event=e.text("event"),
+                data=redact_text(e.text("data")),
+            )
             for e in f.objects("events")
         ],
-        elapsed_s=f.num("elapsed_s"),
-        error=redact_text(f.str("error")) or None,
-        curl=redact_text(f.str("curl")),
-        trace_id=f.opt_str("trace_id"),
+        elapsed_s=f.number("elapsed_s"),
+        error=redact_text(f.text("error")) or None,
+        curl=redact_text(f.text("curl")),
+        trace_id=f.opt_text("trace_id"),
     )
 
 
 def _load(f: Fields) -> LoadResults:
     return LoadResults(
-        agent=f.opt_str("agent"),
-        scenario=f.opt_str("scenario"),
-        users=f.int("users"),
-        duration_s=f.num("duration_s"),
-        requests=f.int("requests"),
-        failures=f.int("failures"),
-        passed=f.bool("passed"),
+        agent=f.opt_text("agent"),
+        scenario=f.opt_text("scenario"),
+        users=f.integer("users"),
+        duration_s=f.number("duration_s"),
+        requests=f.integer("requests"),
+        failures=f.integer("failures"),
+        passed=f.flag("passed"),
         gates=[
             LoadGate(
-                metric=g.str("metric") or _missing(g, "metric"),
-                limit=g.num("limit"),
-                observed=g.num("observed"),
-                passed=bool(g.bool("passed")),
-                unit=g.str("unit"),
+                metric=g.text("metric") or _missing(g, "metric"),
+                limit=g.number("limit"),
+                observed=g.number("observed"),
+                passed=bool(g.flag("passed")),
+                unit=g.text("unit"),
             )
             for g in f.objects("gates")
         ],
         stats=[
             LoadSample(
-                t=s.num("t") or 0.0,
-                p50=s.num("p50"),
-                p95=s.num("p95"),
-                p99=s.num("p99"),
-                rps=s.num("rps"),
-                errors=s.num("errors"),
+                t=s.number("t") or 0.0,
+                p50=s.number("p50"),
+                p95=s.number("p95"),
+                p99=s.number("p99"),
+                rps=s.number("rps"),
+                errors=s.number("errors"),
             )
             for s in f.objects("stats")
         ],

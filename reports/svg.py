@@ -38,30 +38,49 @@ def _ms(seconds: float) -> str:
 
 
 def sse_timeline(events: Sequence[SseEvent], elapsed_s: float | None = None) -> Markup:
-    """Arrival times of SSE events on one axis from 0 to the end of the exchange."""
-    width, height, left, right = 640, 46, 10, 10
+    """Arrival times of SSE events on one axis from 0 to the end of the exchange.
+
+    Each event is a numbered dot (its number matches the event table); the gaps show whether
+    the agent streamed events as they happened or buffered them into one burst.
+    """
+    width, height, left, right = 760, 64, 14, 14
     end = max([e.at_s for e in events] + [elapsed_s or 0.0, 1e-6])
     span = width - left - right
-    axis_y = 24
+    axis_y = 34
     parts = [
         f'<svg class="timeline" role="img" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{len(events)} SSE event(s) over {escape(_ms(end))}</title>",
         f'<line x1="{left}" y1="{axis_y}" x2="{width - right}" y2="{axis_y}" stroke="#8c959f"/>',
     ]
+    for frac in (0.0, 0.25, 0.5, 0.75, 1.0):
+        x = left + span * frac
+        anchor = "start" if frac == 0 else "end" if frac == 1 else "middle"
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{axis_y - 4}" x2="{x:.1f}" y2="{axis_y + 4}" '
+            'stroke="#8c959f"/>'
+            f'<text x="{x:.1f}" y="{height - 6}" font-size="11" fill="#57606a" '
+            f'text-anchor="{anchor}">{escape(_ms(end * frac))}</text>'
+        )
+    numbered = len(events) <= 40
+    last_label_x = -100.0
     for i, event in enumerate(events):
         x = left + span * max(event.at_s, 0.0) / end
         label = f"#{i + 1} at {_ms(event.at_s)}: {event.event or 'message'}"
         parts.append(
-            f'<circle cx="{x:.1f}" cy="{axis_y}" r="4" fill="#0969da" fill-opacity="0.75">'
+            f'<circle cx="{x:.1f}" cy="{axis_y}" r="5" fill="#0969da" fill-opacity="0.8">'
             f"<title>{escape(label)}</title></circle>"
         )
+        # Numbers only where they do not overlap the previous one (bursts show as one label).
+        if numbered and x - last_label_x >= 14:
+            parts.append(
+                f'<text x="{x:.1f}" y="{axis_y - 10}" font-size="11" fill="#24292f" '
+                f'text-anchor="middle">{i + 1}</text>'
+            )
+            last_label_x = x
     parts.append(
-        f'<text x="{left}" y="{height - 4}" font-size="11" fill="#57606a">0 ms</text>'
-        f'<text x="{width - right}" y="{height - 4}" font-size="11" fill="#57606a" '
-        f'text-anchor="end">{escape(_ms(end))}</text>'
-        f'<text x="{width / 2:.0f}" y="12" font-size="11" fill="#57606a" text-anchor="middle">'
-        f"{len(events)} event(s), arrival time since the request</text></svg>"
+        f'<text x="{width - right}" y="12" font-size="11" fill="#57606a" text-anchor="end">'
+        f"{len(events)} event(s), arrival time since the request was sent</text></svg>"
     )
     return Markup("".join(parts))
 

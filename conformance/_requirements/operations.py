@@ -169,7 +169,12 @@ _OPERATIONS = (
 )
 
 _GATING = (
-    req("GATE-PUSH", BOTH, "v1.0 §3.3.4; v0.3 §7.5; v0.3 §8.2", MUST,
+    req("GATE-PUSH", V10, "v1.0 §3.3.4", MUST,
+        "Without the pushNotifications capability, every push-config operation fails with "
+        "PushNotificationNotSupportedError (-32003).", "push", "errors"),
+    # v0.3 only says the operations require the capability and that servers SHOULD use the A2A
+    # codes (§8.2), so the same rule is a SHOULD there.
+    req("GATE-PUSH-V03", V03, "v0.3 §7.5; v0.3 §8.2", SHOULD,
         "Without the pushNotifications capability, every push-config operation fails with "
         "PushNotificationNotSupportedError (-32003).", "push", "errors"),
     req("GATE-STREAM", V10, "v1.0 §3.3.4", MUST,

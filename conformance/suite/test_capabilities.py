@@ -43,9 +43,7 @@ def _push_calls(a2a: Target, task_id: str) -> dict[str, RpcReply]:
     }
 
 
-@pytest.mark.requirement("GATE-PUSH")
-def test_undeclared_push_refused(a2a: Target, check: Check) -> None:
-    """Without pushNotifications, every push-config operation fails with -32003."""
+def _check_push_refused(a2a: Target, check: Check) -> None:
     if a2a.declares("pushNotifications"):
         check.not_applicable("the card declares capabilities.pushNotifications")
     task = a2a.task_or_na("echo")
@@ -57,6 +55,18 @@ def test_undeclared_push_refused(a2a: Target, check: Check) -> None:
     check.that(
         not wrong, "push-config operations not refused with -32003", expected=-32003, actual=wrong
     )
+
+
+@pytest.mark.requirement("GATE-PUSH")
+def test_undeclared_push_refused(a2a: Target, check: Check) -> None:
+    """Without pushNotifications, every push-config operation fails with -32003 (v1.0 MUST)."""
+    _check_push_refused(a2a, check)
+
+
+@pytest.mark.requirement("GATE-PUSH-V03")
+def test_undeclared_push_refused_v03(a2a: Target, check: Check) -> None:
+    """Without pushNotifications, every v0.3 push-config operation fails with -32003 (SHOULD)."""
+    _check_push_refused(a2a, check)
 
 
 @pytest.mark.requirement("PUSH-13")

@@ -108,7 +108,9 @@ PROOFS: dict[str, Proof] = {
     "card-hides-streaming": Proof(
         "GATE-STREAM,GATE-STREAM-V03", {"GATE-STREAM": "FAIL", "GATE-STREAM-V03": "NON-STRICT"}
     ),
-    "card-hides-push": Proof("GATE-PUSH", {"GATE-PUSH": "FAIL"}),
+    "card-hides-push": Proof(
+        "GATE-PUSH,GATE-PUSH-V03", {"GATE-PUSH": "FAIL", "GATE-PUSH-V03": "NON-STRICT"}
+    ),
     "card-hides-extended-card": Proof("EXT-3", {"EXT-3": "FAIL"}),
     "extended-card-error": Proof("EXT-1", {"EXT-1": "FAIL"}),
     "opt-in-everything": Proof("EXTN-3", {"EXTN-3": "FAIL"}, agent="gated"),

@@ -25,10 +25,18 @@ import uvicorn
 __all__ = ["HOSTILE_MESSAGE", "BrokenAgentProxy"]
 
 HOSTILE_MESSAGE = (
-    "<script>window.__a2a_pwned = 1</script>"
-    "<img src=x onerror=\"window.__a2a_pwned = 2\">Parse error"
+    '<script>window.__a2a_pwned = 1</script><img src=x onerror="window.__a2a_pwned = 2">Parse error'
 )
-_DROP = {"host", "content-length", "connection", "accept-encoding", "transfer-encoding"}
+# Hop-by-hop headers, and those uvicorn sets itself on the proxy's answer.
+_DROP = {
+    "host",
+    "content-length",
+    "connection",
+    "accept-encoding",
+    "transfer-encoding",
+    "date",
+    "server",
+}
 
 
 class BrokenAgentProxy:

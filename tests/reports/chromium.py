@@ -15,6 +15,7 @@ Example::
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -74,7 +75,10 @@ class Chromium:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -90,8 +94,15 @@ class Chromium:
         log = open(Path(self._profile) / "chromium.log", "wb")  # noqa: SIM115
         try:
             self._proc = subprocess.Popen(
-                ["/bin/bash", "-c", script, self.executable, *FLAGS,
-                 f"--user-data-dir={self._profile}", "about:blank"],
+                [
+                    "/bin/bash",
+                    "-c",
+                    script,
+                    self.executable,
+                    *FLAGS,
+                    f"--user-data-dir={self._profile}",
+                    "about:blank",
+                ],
                 pass_fds=(cmd_r, out_w),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -108,10 +119,8 @@ class Chromium:
         """Close the browser (politely, then by signal) and remove its profile."""
         proc = self._proc
         if proc is not None and proc.poll() is None:
-            try:
+            with contextlib.suppress(ChromiumError):  # it may be gone already
                 self.call("Browser.close", timeout=5)
-            except ChromiumError:
-                pass
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -218,11 +227,14 @@ class Page:
         """A DevTools command on this tab."""
         return self.browser.call(method, params, session=self.session)
 
-    def evaluate(self, expression: str) -> Any:
-        """The value of a JavaScript expression in the page (JSON-serialisable values)."""
-        result = self.call(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}
-        )
+    def evaluate(self, expression: str, *, await_promise: bool = False) -> Any:
+        """The value of a JavaScript expression in the page (JSON-serialisable values).
+
+        With ``await_promise`` the expression's promise is awaited (bounded by the browser's
+        timeout), so a test can wait for an event the page fires instead of sleeping.
+        """
+        params = {"expression": expression, "returnByValue": True, "awaitPromise": await_promise}
+        result = self.call("Runtime.evaluate", params)
         if "exceptionDetails" in result:
             raise ChromiumError(f"{expression!r} raised {result['exceptionDetails']}")
         return result["result"].get("value")
