@@ -51,9 +51,12 @@ def test_absent_version_means_0_3(a2a: Target, check: Check) -> None:
             TASK_NOT_FOUND, "v0.3 tasks/get without A2A-Version at a URL that also offers v0.3"
         )
     else:
-        # The v1.0 method name: an agent that wrongly assumed 1.0 would answer TaskNotFound.
-        reply = unversioned.call_method("GetTask", {"id": a2a.unknown_task_id()})
-        reply.expect_error(
-            VERSION_NOT_SUPPORTED,
-            "GetTask without A2A-Version (= v0.3) at a URL that offers only v1.0",
-        )
+        # Both method names: an agent that wrongly assumed 1.0 answers GetTask with
+        # TaskNotFound, and one that dispatches by method name before negotiating the version
+        # answers a real v0.3 client's tasks/get with -32601 (a2a-sdk 1.3 does).
+        task_id = a2a.unknown_task_id()
+        for method in ("GetTask", "tasks/get"):
+            unversioned.call_method(method, {"id": task_id}).expect_error(
+                VERSION_NOT_SUPPORTED,
+                f"{method} without A2A-Version (= v0.3) at a URL that offers only v1.0",
+            )
