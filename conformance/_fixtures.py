@@ -1,5 +1,6 @@
 """The fixtures suite tests use: ``a2a`` (one interface at one protocol version), ``a2a_agent``
-(the agent and its card), ``check`` (the grading API) and ``a2a_run`` (the run's shared state).
+(the agent and its card), ``check`` (the grading API), ``a2a_run`` (the run's shared state) and
+``a2a_webhooks`` (the push-notification receiver).
 
 Registered through :mod:`conformance.plugin`; heavy modules are imported inside the fixtures.
 """
@@ -17,8 +18,9 @@ if TYPE_CHECKING:
     from .grading import Check
     from .run import SuiteRun
     from .target import AgentHandle, Target
+    from .webhook import Webhooks
 
-__all__ = ["a2a", "a2a_agent", "a2a_run", "check"]
+__all__ = ["a2a", "a2a_agent", "a2a_run", "a2a_webhooks", "check"]
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +32,12 @@ def a2a_run(request: pytest.FixtureRequest) -> SuiteRun:
 
         raise HarnessError("A2A conformance checks need --agent-url (or a2a-harness test)")
     return run
+
+
+@pytest.fixture
+def a2a_webhooks(a2a_run: SuiteRun) -> Webhooks:
+    """The run's push-notification receiver (started on first use; ERROR if it cannot)."""
+    return a2a_run.webhooks()
 
 
 @pytest.fixture

@@ -94,6 +94,37 @@ def add_options(parser: pytest.Parser) -> None:
         help='known failures: {"expected_failures": {"REQ-ID": "comment"}}',
     )
     add(
+        "--a2a-webhook-host",
+        dest="a2a_webhook_host",
+        metavar="HOST",
+        help="address the push-notification receiver binds (default 127.0.0.1)",
+    )
+    add(
+        "--a2a-webhook-port",
+        dest="a2a_webhook_port",
+        metavar="PORT",
+        help="port the push-notification receiver binds (default 0: a free port)",
+    )
+    add(
+        "--a2a-webhook-url",
+        dest="a2a_webhook_url",
+        metavar="URL",
+        help="public base URL the agent must POST to, when it cannot reach the receiver's "
+        "own address (a tunnel or ingress forwarding to --a2a-webhook-host:port)",
+    )
+    add(
+        "--a2a-fuzz-examples",
+        dest="a2a_fuzz_examples",
+        metavar="N",
+        help="examples per robustness property (Hypothesis; default 25)",
+    )
+    add(
+        "--a2a-fuzz-seed",
+        dest="a2a_fuzz_seed",
+        metavar="SEED",
+        help="seed of the robustness properties, to reproduce a run (default 0)",
+    )
+    add(
         "--a2a-requirements",
         action="store_true",
         default=False,
@@ -109,6 +140,11 @@ def add_options(parser: pytest.Parser) -> None:
         ("a2a_timeout", "request timeout in seconds"),
         ("a2a_results", "results JSON path"),
         ("a2a_baseline", "baseline file"),
+        ("a2a_webhook_host", "push-notification receiver bind address"),
+        ("a2a_webhook_port", "push-notification receiver port (0: free)"),
+        ("a2a_webhook_url", "public base URL of the push-notification receiver"),
+        ("a2a_fuzz_examples", "examples per robustness property"),
+        ("a2a_fuzz_seed", "seed of the robustness properties"),
     ):
         parser.addini(name, text, default=None)
     for name in ("a2a_select", "a2a_exclude", "a2a_header", "a2a_prompt"):

@@ -46,6 +46,12 @@ BEHAVIOURS: dict[str, Behaviour] = {
         Behaviour(
             "stream-long", "stream 10 100", "tck-stream-basic", "a task streaming for about 1 s"
         ),
+        Behaviour(
+            "stream-paced",
+            "stream 5 50",
+            "tck-stream-basic",
+            "a task streaming 5 chunks 50 ms apart (for the buffering check)",
+        ),
     )
 }
 

@@ -104,7 +104,7 @@ def discover(http: HttpClient, agent_url: str, *, timeout: float) -> AgentUnderT
             continue
         try:
             card = json.loads(response.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply (a JSON bomb)
             problems.append(f"{url}: not JSON")
             continue
         if not isinstance(card, dict):

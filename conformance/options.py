@@ -61,6 +61,11 @@ class A2AOptions:
     results: Path | None = None
     baseline: Path | None = None
     list_requirements: bool = False
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 0
+    webhook_url: str | None = None
+    fuzz_examples: int = 25
+    fuzz_seed: int = 0
 
     @property
     def secrets(self) -> list[str]:
@@ -86,6 +91,10 @@ class A2AOptions:
             "timeout": self.timeout,
             "results": str(self.results) if self.results else None,
             "baseline": str(self.baseline) if self.baseline else None,
+            "webhook": self.webhook_url
+            or f"http://{_host_in_url(self.webhook_host)}:{self.webhook_port or '<free port>'}/",
+            "fuzz_examples": self.fuzz_examples,
+            "fuzz_seed": self.fuzz_seed,
         }
 
 
@@ -131,6 +140,16 @@ def parse_options(
         if not opts.baseline.is_file():
             raise OptionError(f"--a2a-baseline: file not found: {opts.baseline}")
     opts.list_requirements = bool(cli.get("requirements"))
+    opts.webhook_host = _webhook_host(pick("webhook_host", "A2A_WEBHOOK_HOST"))
+    opts.webhook_port = _int_in(
+        "--a2a-webhook-port", pick("webhook_port", "A2A_WEBHOOK_PORT"), 0, 0, 65535
+    )
+    webhook_url = pick("webhook_url", "A2A_WEBHOOK_URL")
+    opts.webhook_url = _webhook_url(webhook_url) if webhook_url else None
+    opts.fuzz_examples = _int_in(
+        "--a2a-fuzz-examples", pick("fuzz_examples", "A2A_FUZZ_EXAMPLES"), 25, 1, 10_000
+    )
+    opts.fuzz_seed = _int_in("--a2a-fuzz-seed", pick("fuzz_seed", "A2A_FUZZ_SEED"), 0, 0, 2**63 - 1)
     return opts
 
 
@@ -208,6 +227,39 @@ def _prompt(raw: str) -> tuple[str, str]:
         known = ", ".join(sorted(BEHAVIOURS))
         raise OptionError(f"--a2a-prompt: unknown behaviour {behaviour!r} (known: {known})")
     return behaviour, text.strip()
+
+
+def _int_in(option: str, value: Any, default: int, low: int, high: int) -> int:
+    if value is None:
+        return default
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise OptionError(f"{option}: {value!r} is not an integer") from None
+    if not low <= number <= high:
+        raise OptionError(f"{option}: {number} is out of range ({low} to {high})")
+    return number
+
+
+def _webhook_host(value: Any) -> str:
+    host = str(value).strip() if value is not None else "127.0.0.1"
+    if not host or any(c in host for c in "/ ?#@"):
+        raise OptionError(f"--a2a-webhook-host: {host!r} is not a host name or IP address")
+    return host.strip("[]")
+
+
+def _host_in_url(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _webhook_url(value: Any) -> str:
+    url = str(value).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise OptionError(f"--a2a-webhook-url {url!r} is not an absolute http(s) URL")
+    if parts.query or parts.fragment:
+        raise OptionError(f"--a2a-webhook-url {url!r} must have no query or fragment")
+    return url if url.endswith("/") else url + "/"
 
 
 def _timeout(value: Any) -> float:

@@ -33,10 +33,14 @@ if TYPE_CHECKING:
     from .run import SuiteRun
 
 # The fixtures are this plugin's too: importing them here registers them with pytest.
-from ._fixtures import a2a, a2a_agent, a2a_run, check
+from ._fixtures import a2a, a2a_agent, a2a_run, a2a_webhooks, check
 from ._keys import CHECK_KEY, EVIDENCE_KEY, RUN_KEY, SUITE_DIR
 
-__all__ = ["SUITE_DIR", "a2a", "a2a_agent", "a2a_run", "check"]
+__all__ = ["SUITE_DIR", "a2a", "a2a_agent", "a2a_run", "a2a_webhooks", "check"]
+
+
+# Options of the push-notification receiver and the robustness properties.
+_DELIVERY_OPTIONS = ("webhook_host", "webhook_port", "webhook_url", "fuzz_examples", "fuzz_seed")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -80,6 +84,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "results",
             "baseline",
             "requirements",
+            *_DELIVERY_OPTIONS,
         )
     }
     wanted = bool(
@@ -109,6 +114,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "timeout",
             "results",
             "baseline",
+            *_DELIVERY_OPTIONS,
         )
     }
     try:

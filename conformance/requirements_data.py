@@ -31,6 +31,7 @@ BIND     equivalence between bindings
 TENANT   multi-tenancy
 AUTH     authentication, authorization, transport security
 SEC      input hardening
+ROBUST   robustness under fuzzed and hostile input
 IDEM     idempotency
 MULTI    consistency across instances behind a load balancer
 AMBIG    spec contradictions: graded WARNING, never FAIL

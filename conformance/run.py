@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .detection import AgentUnderTest, Interface
     from .observer import StateObserver
     from .tracing import CheckTracer
+    from .webhook import Webhooks
 
 __all__ = ["SuiteRun", "TargetSpec"]
 
@@ -63,6 +64,8 @@ class SuiteRun:
         self.agent_process: AgentProcess | None = None
         self.started_reference_agent = False
         self.explicit_suite = False
+        self._webhooks: Webhooks | None = None
+        self._webhooks_problem: str | None = None
 
     @classmethod
     def from_options(cls, options: A2AOptions) -> SuiteRun:
@@ -125,7 +128,8 @@ class SuiteRun:
     def _start_reference_agent(self) -> None:
         from fixtures.agent_process import AgentProcess, AgentStartError
 
-        process = AgentProcess()
+        # The suite's webhook receiver listens on loopback: let this agent deliver to it.
+        process = AgentProcess(["--allow-private-webhooks"])
         try:
             process.start()
         except (AgentStartError, OSError) as exc:
@@ -134,8 +138,28 @@ class SuiteRun:
         self.started_reference_agent = True
         self.options.agent_urls = [process.url]
 
+    def webhooks(self) -> Webhooks:
+        """The push-notification receiver, started on first use (HarnessError if it cannot)."""
+        from .grading import HarnessError
+        from .webhook import Webhooks
+
+        if self._webhooks is None and self._webhooks_problem is None:
+            opts = self.options
+            try:
+                self._webhooks = Webhooks.start(
+                    opts.webhook_host, opts.webhook_port, opts.webhook_url
+                )
+            except (OSError, RuntimeError) as exc:
+                self._webhooks_problem = f"the webhook receiver could not start: {exc}"
+        if self._webhooks is None:
+            raise HarnessError(self._webhooks_problem or "no webhook receiver")
+        return self._webhooks
+
     def finish(self) -> None:
         """Release what :meth:`start` took (idempotent)."""
+        if self._webhooks is not None:
+            self._webhooks.stop()
+            self._webhooks = None
         if self.http is not None:
             self.http.close()
             self.http = None

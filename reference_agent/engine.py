@@ -73,6 +73,7 @@ _INLINE_PUSH_URL = {
     "0.3": "configuration.pushNotificationConfig.url",
 }
 _INTERRUPTED = frozenset({TaskState.INPUT_REQUIRED, TaskState.AUTH_REQUIRED})
+_ANONYMOUS = TaskScope()
 _LIVE = frozenset({TaskState.SUBMITTED, TaskState.WORKING}) | _INTERRUPTED
 
 
@@ -125,6 +126,7 @@ class TaskService:
         self.executor = Executor(self.manager, task_timeout_seconds=settings.task_timeout_seconds)
         self._extended_card = extended_card
         self._closing = False
+        self._required_extensions = tuple(settings.required_extensions)
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -170,7 +172,7 @@ class TaskService:
 
     # -- gating helpers ------------------------------------------------------------------------
     def _check_extensions(self, ctx: RequestContext) -> None:
-        for uri in self.settings.required_extensions:
+        for uri in self._required_extensions:
             if uri not in ctx.extensions:
                 raise ExtensionSupportRequiredError(
                     f"this agent requires the extension {uri}; declare it in the A2A-Extensions "
@@ -195,7 +197,11 @@ class TaskService:
 
     @staticmethod
     def _scope(ctx: RequestContext, tenant: str | None = None) -> TaskScope:
-        return TaskScope(ctx.principal, ctx.tenant if ctx.tenant is not None else tenant)
+        if ctx.tenant is not None:
+            tenant = ctx.tenant
+        if ctx.principal is None and tenant is None:
+            return _ANONYMOUS
+        return TaskScope(ctx.principal, tenant)
 
     async def _visible_task(self, task_id: str, ctx: RequestContext) -> Task:
         task = await self.store.get_task(task_id, self._scope(ctx))
@@ -282,12 +288,14 @@ class TaskService:
         Returns ``(task_id, context_id, invocation)``; nothing runs yet. From here on the
         caller must start a runner or :meth:`Executor.abandon` the task, so it never stays live.
         """
-        self._check_extensions(ctx)
+        if self._required_extensions:
+            self._check_extensions(ctx)
         if self._closing:
             raise ServiceUnavailableError("the agent is shutting down; retry on another instance")
         message = request.message
         validate_message(message, self.settings)
-        check_history_length(request.history_length, "configuration.historyLength")
+        if request.history_length is not None:
+            check_history_length(request.history_length, "configuration.historyLength")
         push_config = request.push_config
         if push_config is not None:
             self._check_push(ctx)

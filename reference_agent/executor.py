@@ -28,7 +28,7 @@ from typing import Any
 
 from .behaviours import Invocation
 from .errors import TaskNotFoundError
-from .model import Artifact, ArtifactUpdate, Task, TaskState
+from .model import TERMINAL_STATES, Artifact, ArtifactUpdate, Task, TaskState
 from .service import RequestContext
 from .state_machine import IllegalTransitionError, TerminalStateError
 from .store.base import TaskEvent
@@ -138,7 +138,7 @@ class Executor:
         run = _TaskRun(self.manager, task_id, context_id, origin)
         await self._run(invocation, run)
         final = run.final
-        if final is None or not final.status.state.is_terminal:
+        if final is None or final.status.state not in TERMINAL_STATES:
             self.schedule_deadline(task_id, context_id)
         return final
 

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 __all__ = [
+    "INTERRUPTED_STATES",
+    "TERMINAL_STATES",
     "Artifact",
     "ArtifactUpdate",
     "ListTasksQuery",
@@ -31,8 +33,8 @@ __all__ = [
     "PushConfig",
     "Role",
     "SendMessageRequest",
-    "StreamEvent",
     "StatusUpdate",
+    "StreamEvent",
     "Task",
     "TaskState",
     "TaskStatus",
@@ -67,6 +69,10 @@ _TERMINAL = frozenset(
     {TaskState.COMPLETED, TaskState.FAILED, TaskState.CANCELED, TaskState.REJECTED}
 )
 _INTERRUPTED = frozenset({TaskState.INPUT_REQUIRED, TaskState.AUTH_REQUIRED})
+TERMINAL_STATES = _TERMINAL
+"""The states :attr:`TaskState.is_terminal` names (a set test skips a property call)."""
+INTERRUPTED_STATES = _INTERRUPTED
+"""The states :attr:`TaskState.is_interrupted` names."""
 
 
 class Role(enum.StrEnum):

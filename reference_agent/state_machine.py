@@ -16,16 +16,16 @@ spec text (digest §2.11, v1.0 "life of a task")::
   not switch from one kind of interruption to the other.
 * Cancellation takes any non-terminal task to CANCELED.
 
-The store calls :func:`check_transition` inside its atomic "apply event" step, so no code path
-can bypass it.
+The store calls :func:`check_events` (or :func:`check_transition`) inside its atomic "apply
+events" step, so no code path can bypass it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from .errors import InternalError
-from .model import TaskState
+from .model import ArtifactUpdate, StatusUpdate, TaskState
 
 __all__ = [
     "LEGAL_TRANSITIONS",
@@ -33,6 +33,7 @@ __all__ = [
     "TerminalStateError",
     "can_transition",
     "check_event_allowed",
+    "check_events",
     "check_transition",
 ]
 
@@ -97,3 +98,22 @@ def check_event_allowed(task_id: str, current: TaskState) -> None:
     """Artifact events (no state change) are accepted only while the task is not terminal."""
     if current in _TERMINALS:
         raise TerminalStateError(task_id, current, current)
+
+
+def check_events(
+    task_id: str, current: TaskState, events: Iterable[StatusUpdate | ArtifactUpdate]
+) -> TaskState:
+    """Validate ``events`` applied in order from ``current``; returns the state they leave.
+
+    Status updates must be legal transitions (:func:`check_transition`); artifact updates need a
+    non-terminal task (:func:`check_event_allowed`). Raises at the first illegal event.
+    """
+    for event in events:
+        if type(event) is StatusUpdate:
+            target = event.status.state
+            if target not in LEGAL_TRANSITIONS[current]:
+                check_transition(task_id, current, target)
+            current = target
+        elif current in _TERMINALS:
+            raise TerminalStateError(task_id, current, current)
+    return current

@@ -19,7 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from .logs import info_enabled, log_state_change
 from .model import (
+    INTERRUPTED_STATES,
+    TERMINAL_STATES,
     Artifact,
     ArtifactUpdate,
     Message,
@@ -30,7 +33,6 @@ from .model import (
     TaskState,
     TaskStatus,
 )
-from .logs import info_enabled, log_state_change
 from .push import PushSender
 from .service import RequestContext
 from .stamps import new_id, now_timestamp
@@ -39,6 +41,9 @@ from .store.base import Applied, TaskEvent, TaskStore
 __all__ = ["TaskManager", "agent_message", "trace_id_of"]
 
 FinalHook = Callable[[str], None]
+
+# States after which a v0.3 stream's cycle ends (``final: true``).
+_ENDS_CYCLE = TERMINAL_STATES | INTERRUPTED_STATES
 
 
 def agent_message(text: str, *, task_id: str | None, context_id: str) -> Message:
@@ -87,7 +92,7 @@ class TaskManager:
             task_id,
             context_id,
             TaskStatus(state, now_timestamp(), message),
-            state.is_terminal or state.is_interrupted,
+            state in _ENDS_CYCLE,
         )
 
     async def apply(
@@ -116,7 +121,7 @@ class TaskManager:
         if applied.push_targets and self.push is not None:
             self._fan_out(applied, origin)
         last = events[-1]
-        if type(last) is StatusUpdate and last.status.state.is_terminal:
+        if type(last) is StatusUpdate and last.status.state in TERMINAL_STATES:
             for hook in self._final_hooks:
                 hook(task_id)
         return applied

@@ -18,7 +18,15 @@ from .diff import RunDiff, diff_expected, diff_runs
 from .html import render_html, write_html
 from .matrix import Matrix, build_matrix
 from .publish import PublishedRun, publish_run
-from .results import SCHEMA, Results, ResultsError, load_results, parse_results, write_results
+from .results import (
+    SCHEMA,
+    Results,
+    ResultsError,
+    collect_results,
+    load_results,
+    parse_results,
+    write_results,
+)
 
 __all__ = [
     "SCHEMA",
@@ -28,6 +36,7 @@ __all__ = [
     "ResultsError",
     "RunDiff",
     "build_matrix",
+    "collect_results",
     "diff_expected",
     "diff_runs",
     "load_results",

@@ -147,10 +147,11 @@ class LoadGate:
     """One load gate: the metric, its limit, what was observed, and the verdict."""
 
     metric: str
-    limit: float | None
+    limit: float | str | None  # a number, or the limit as written ("<250ms")
     observed: float | None
     passed: bool
     unit: str = ""
+    expression: str = ""
 
 
 @dataclass(slots=True, frozen=True)
@@ -176,5 +177,6 @@ class LoadResults:
     requests: int | None = None
     failures: int | None = None
     passed: bool | None = None
+    problems: list[str] = field(default_factory=list)
     gates: list[LoadGate] = field(default_factory=list)
     stats: list[LoadSample] = field(default_factory=list)

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ._model import CheckResult, Exchange, RequirementInfo
+from ._model import CheckResult, Exchange, RequirementInfo, SseEvent
 from .grades import FAILURE_GRADES, NOT_APPLICABLE, PASS
 from .matrix import Column
 from .svg import sse_timeline
@@ -28,9 +28,9 @@ __all__ = [
 ]
 
 MAX_EXCHANGES = 8
-MAX_EVENTS = 40
+MAX_EVENTS = 24
 BODY_CLIP = 4096
-EVENT_CLIP = 600
+EVENT_CLIP = 500
 VALUE_CLIP = 2000
 
 
@@ -48,7 +48,7 @@ def pretty(value: Any, limit: int = VALUE_CLIP) -> str:
         if stripped[:1] in ("{", "[") and len(stripped) < 50_000:
             try:
                 value = json.loads(stripped)
-            except ValueError:
+            except (ValueError, RecursionError):  # a hostile body may nest thousands deep
                 return clip(value, limit)
         else:
             return clip(value, limit)
@@ -57,8 +57,9 @@ def pretty(value: Any, limit: int = VALUE_CLIP) -> str:
 
 @dataclass(slots=True)
 class EventView:
-    """One listed SSE event."""
+    """One listed SSE event, with its number in the stream."""
 
+    number: int
     at_ms: str
     event: str
     data: str
@@ -73,7 +74,7 @@ class ExchangeView:
     request_body: str
     response_body: str
     timeline: Markup | None
-    events: list[EventView]
+    events: list[EventView | None]
     more_events: int
 
 
@@ -98,6 +99,23 @@ class CheckView:
         return list(dict.fromkeys(ids))
 
 
+def _listed_events(events: list[SseEvent]) -> list[EventView | None]:
+    """The events to list: all, or the first and the last ones with a gap (None) between.
+
+    The end of a stream matters as much as its start (final events, the terminal state).
+    """
+    numbered: list[tuple[int, SseEvent | None]] = list(enumerate(events, 1))
+    if len(events) > MAX_EVENTS:
+        tail = MAX_EVENTS // 3
+        numbered = [*numbered[: MAX_EVENTS - tail], (0, None), *numbered[-tail:]]
+    return [
+        EventView(n, f"{e.at_s * 1000:.1f}", e.event or "message", clip(e.data, EVENT_CLIP))
+        if e is not None
+        else None
+        for n, e in numbered
+    ]
+
+
 def _exchange_view(number: int, exchange: Exchange) -> ExchangeView:
     events = exchange.events
     return ExchangeView(
@@ -106,10 +124,7 @@ def _exchange_view(number: int, exchange: Exchange) -> ExchangeView:
         request_body=pretty(exchange.request_body, BODY_CLIP),
         response_body=pretty(exchange.response_body, BODY_CLIP),
         timeline=sse_timeline(events, exchange.elapsed_s) if events else None,
-        events=[
-            EventView(f"{e.at_s * 1000:.1f}", e.event or "message", clip(e.data, EVENT_CLIP))
-            for e in events[:MAX_EVENTS]
-        ],
+        events=_listed_events(events),
         more_events=max(len(events) - MAX_EVENTS, 0),
     )
 

@@ -31,11 +31,11 @@ from .diff import (
     diff_runs,
     is_expected_failures,
     load_expected_failures,
-    read_json,
 )
+from .grades import GRADES
 from .html import render_html, write_html
 from .matrix import Matrix, build_matrix
-from .results import Results, ResultsError, parse_results
+from .results import ResultsError, collect_results, parse_results, read_json
 
 __all__ = ["main"]
 
@@ -70,29 +70,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_inputs(paths: Sequence[str]) -> tuple[list[Results], list[str]]:
-    """The runs named by ``paths`` (files or directories), and notes about skipped files."""
-    runs: list[Results] = []
-    notes: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.glob("*.json") if p.is_file())
-            taken = 0
-            for file in found:
-                doc = read_json(file)
-                if not isinstance(doc, dict) or "schema" not in doc:
-                    notes.append(f"skipped {file}: not an a2a-harness results file")
-                    continue
-                runs.append(parse_results(doc, str(file)))
-                taken += 1
-            if not taken:
-                raise ResultsError(f"{path}: directory holds no a2a-harness results file")
-        else:
-            runs.append(parse_results(read_json(path), str(path)))
-    return runs, notes
-
-
 def _baseline_diffs(matrix: Matrix, path: Path) -> list[RunDiff]:
     doc = read_json(path)
     if is_expected_failures(doc):
@@ -114,7 +91,9 @@ def _summary_lines(matrix: Matrix, diffs: list[RunDiff]) -> list[str]:
     lines = []
     for column in matrix.columns:
         counts = column.counts()
-        shown = ", ".join(f"{n} {g}" for g, n in counts.items() if n and g != "baselined")
+        shown = ", ".join(f"{counts[g]} {g}" for g in GRADES if counts.get(g))
+        if counts.get("baselined"):
+            shown += f" ({counts['baselined']} baselined)"
         cov = coverage(column)
         total = "?" if cov.registry_size is None else str(cov.registry_size)
         levels = "; ".join(
@@ -143,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = _parser().parse_args(args_list)
         except SystemExit as exc:  # --help
             return int(exc.code or 0)
-        runs, notes = load_inputs(args.results)
+        runs, notes = collect_results([Path(p) for p in args.results])
         matrix = build_matrix(runs)
         diffs = _baseline_diffs(matrix, args.baseline) if args.baseline else []
     except ResultsError as exc:

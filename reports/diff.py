@@ -26,7 +26,6 @@ Example::
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,15 +168,3 @@ def load_expected_failures(path: Path, doc: object) -> ExpectedFailures:
 def is_expected_failures(doc: object) -> bool:
     """Whether a parsed document is a known-failures baseline rather than a results file."""
     return isinstance(doc, dict) and "expected_failures" in doc and "schema" not in doc
-
-
-def read_json(path: Path) -> object:
-    """Parse a JSON file; a problem raises ResultsError naming the file."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ResultsError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResultsError(f"{path}: cannot read: {exc}") from None
-    except ValueError as exc:
-        raise ResultsError(f"{path}: not valid JSON ({exc})") from None

@@ -29,7 +29,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ._views import pretty
+from ._views import card_excerpt, check_views, finding_rows, pretty
 from .compliance import Compliance, Coverage, compliance_by_version, coverage
 from .diff import RunDiff
 from .grades import ERROR, FAIL, GRADES, UNTESTED
@@ -55,6 +55,12 @@ def _finalize(value: Any) -> Any:
     return redact_text(value)
 
 
+def _number(value: float | str | None) -> str:
+    if value is None:
+        return "-"
+    return value if isinstance(value, str) else f"{value:g}"
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -66,7 +72,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["grade_css"] = grade_css
     env.filters["ms"] = lambda s: "" if s is None else f"{s * 1000:.1f} ms"
-    env.filters["num"] = lambda v: "-" if v is None else f"{v:g}"
+    env.filters["num"] = _number
     env.filters["pretty"] = pretty
     return env
 
@@ -91,8 +97,6 @@ class ColumnView:
 
 
 def _column_view(column: Column, matrix: Matrix) -> ColumnView:
-    from ._views import card_excerpt
-
     counts = column.counts()
     card, origin = card_excerpt(column)
     return ColumnView(
@@ -119,8 +123,6 @@ def render_html(
     generated: str | None = None,
 ) -> str:
     """The report of ``runs`` (one column per agent of each run), with ``diffs`` if given."""
-    from ._views import check_views, finding_rows
-
     if not runs:
         raise ValueError("render_html needs at least one run")
     env = _environment()
@@ -149,8 +151,18 @@ def render_html(
             f"style-src {_csp_hash(css)}; script-src {_csp_hash(js)}"
         ),
         total_failing=sum(v.failing for v in views),
+        totals=_totals(views),
     )
     return page
+
+
+def _totals(views: list[ColumnView]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for view in views:
+        for grade in GRADES:
+            totals[grade] = totals.get(grade, 0) + view.counts.get(grade, 0)
+    totals["checks"] = sum(totals.values())
+    return totals
 
 
 def _default_title(matrix: Matrix) -> str:

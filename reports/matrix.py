@@ -187,8 +187,8 @@ def _find_card(column: Column) -> None:
                 continue
             try:
                 doc = json.loads(x.response_body)
-            except ValueError:
-                continue  # truncated or not JSON: try another exchange
+            except (ValueError, RecursionError):
+                continue  # truncated, not JSON or absurdly nested: try another exchange
             if isinstance(doc, dict):
                 column.card = doc
                 column.card_origin = "the card request recorded in the evidence"

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,8 +48,10 @@ __all__ = [
     "SCHEMA_FAMILY",
     "Results",
     "ResultsError",
+    "collect_results",
     "load_results",
     "parse_results",
+    "read_json",
     "redact_json",
     "write_results",
 ]
@@ -92,6 +95,11 @@ class Results:
 
 def load_results(path: Path) -> Results:
     """Read, check and redact a results file; a problem raises :class:`ResultsError`."""
+    return parse_results(read_json(path), str(path))
+
+
+def read_json(path: Path) -> Any:
+    """A parsed JSON file; a problem raises :class:`ResultsError` naming the file."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -103,10 +111,36 @@ def load_results(path: Path) -> Results:
     except UnicodeDecodeError:
         raise ResultsError(f"{path}: not a results file (not UTF-8 text)") from None
     try:
-        doc = json.loads(text)
+        return json.loads(text)
     except ValueError as exc:
         raise ResultsError(f"{path}: not a results file (not valid JSON: {exc})") from None
-    return parse_results(doc, str(path))
+    except RecursionError:
+        raise ResultsError(f"{path}: not a results file (JSON nested too deeply)") from None
+
+
+def collect_results(paths: Sequence[Path]) -> tuple[list[Results], list[str]]:
+    """The runs of several results files or directories, and notes about files skipped.
+
+    A directory contributes every ``*.json`` results file in it (sorted by name); other JSON
+    files there are skipped with a note, but a directory without any results file, or a
+    results file that does not load, is an error.
+    """
+    runs: list[Results] = []
+    notes: list[str] = []
+    for path in paths:
+        if not path.is_dir():
+            runs.append(load_results(path))
+            continue
+        before = len(runs)
+        for file in sorted(p for p in path.glob("*.json") if p.is_file()):
+            doc = read_json(file)
+            if not isinstance(doc, dict) or "schema" not in doc:
+                notes.append(f"skipped {file}: not an a2a-harness results file")
+                continue
+            runs.append(parse_results(doc, str(file)))
+        if len(runs) == before:
+            raise ResultsError(f"{path}: directory holds no a2a-harness results file")
+    return runs, notes
 
 
 def parse_results(doc: Any, source: str = "<results>") -> Results:
@@ -323,24 +357,23 @@ def _exchange(f: Fields) -> Exchange:
 
 
 def _load(f: Fields) -> LoadResults:
+    # Also read as written by the first load command: "stats_over_time", "agent_urls",
+    # "elapsed_s", "metrics" and limits as text ("<250ms").
+    metrics = f.obj("metrics")
+    requests = f.integer("requests")
+    if requests is None and metrics is not None and (total := metrics.number("requests")):
+        requests = int(total)
+    urls = f.texts("agent_urls")
     return LoadResults(
-        agent=f.opt_text("agent"),
+        agent=f.opt_text("agent") or (urls[0] if urls else None),
         scenario=f.opt_text("scenario"),
         users=f.integer("users"),
-        duration_s=f.number("duration_s"),
-        requests=f.integer("requests"),
-        failures=f.integer("failures"),
+        duration_s=f.number("duration_s") or f.number("elapsed_s"),
+        requests=requests,
+        failures=f.integer("failures") if isinstance(f.doc.get("failures"), int) else None,
         passed=f.flag("passed"),
-        gates=[
-            LoadGate(
-                metric=g.text("metric") or _missing(g, "metric"),
-                limit=g.number("limit"),
-                observed=g.number("observed"),
-                passed=bool(g.flag("passed")),
-                unit=g.text("unit"),
-            )
-            for g in f.objects("gates")
-        ],
+        problems=[redact_text(p) for p in f.texts("problems")],
+        gates=[_gate(g) for g in f.objects("gates")],
         stats=[
             LoadSample(
                 t=s.number("t") or 0.0,
@@ -350,6 +383,26 @@ def _load(f: Fields) -> LoadResults:
                 rps=s.number("rps"),
                 errors=s.number("errors"),
             )
-            for s in f.objects("stats")
+            for s in (f.objects("stats") or f.objects("stats_over_time"))
         ],
     )
+
+
+def _gate(g: Fields) -> LoadGate:
+    metric = g.text("metric") or _missing(g, "metric")
+    raw_limit = g.doc.get("limit")
+    limit = raw_limit if isinstance(raw_limit, str) else g.number("limit")
+    return LoadGate(
+        metric=metric,
+        limit=limit,
+        observed=g.number("observed"),
+        passed=bool(g.flag("passed")),
+        unit=g.text("unit") or _unit_of(metric),
+        expression=g.text("expression"),
+    )
+
+
+def _unit_of(metric: str) -> str:
+    if re.fullmatch(r"(\w+_)?(p\d+|avg|max)", metric):
+        return "ms"
+    return {"errors": "%", "rps": "/s", "streams_per_s": "/s"}.get(metric, "")

@@ -117,7 +117,9 @@ def latency_chart(stats: Sequence[LoadSample]) -> Markup:
         f'<text x="{left + plot_w}" y="{height - 8}" font-size="11" fill="#57606a" '
         f'text-anchor="end">{t_max:.0f} s</text>'
         f'<text x="{left + plot_w / 2:.0f}" y="{height - 8}" font-size="11" fill="#57606a" '
-        'text-anchor="middle">ms over time</text>'
+        'text-anchor="middle">time since the start (s)</text>'
+        f'<text x="12" y="{top + plot_h / 2:.0f}" font-size="11" fill="#57606a" '
+        f'text-anchor="middle" transform="rotate(-90 12 {top + plot_h / 2:.0f})">latency (ms)</text>'
     )
     for key, colour in _SERIES:
         coords = [xy(s.t, v) for s in points if (v := getattr(s, key)) is not None]

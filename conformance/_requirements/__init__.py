@@ -5,5 +5,6 @@ several checkable rules, the plain id names the main rule and ``b``, ``c``… su
 others (``CARD-9``, ``CARD-9b``). Bulleted rules of the digest get area prefixes (``CACHE-``,
 ``GATE-``, ``HIST-``, ``STATE-``, ``OBJ-``, ``STREAM-``, ``PUSH-``, ``ERR-``, ``RPC-``,
 ``REST-``, ``GRPC-``, ``BIND-``, ``SER-``, ``TS-``, ``TENANT-``, ``AUTH-``, ``SEC-``,
-``IDEM-``, ``MULTI-``) and ``AMBIG-`` marks a spec contradiction, graded WARNING, never FAIL.
+``IDEM-``, ``MULTI-``, ``ROBUST-``) and ``AMBIG-`` marks a spec contradiction, graded WARNING,
+never FAIL.
 """

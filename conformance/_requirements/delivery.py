@@ -40,6 +40,9 @@ _STREAMING = (
     req("STREAM-11", V10, "v1.0 §3.5.2; v1.0 §3.1.6", SHOULD,
         "A client that reconnects can open a new stream on the task (SubscribeToTask) and "
         "keep receiving its updates.", "streaming", "subscribe"),
+    req("STREAM-12", V03, "v0.3 §7.2; v0.3 §3.3.1", MUST,
+        "message/stream delivers updates in real time: each event reaches the client as it "
+        "is generated, not held back until the stream ends.", "streaming"),
 )
 
 _PUSH = (
@@ -66,6 +69,9 @@ _PUSH = (
         "push", "auth"),
     req("PUSH-8", V10, "v1.0 §4.3.3", MUST,
         "The agent attempts delivery at least once to every configured webhook.", "push"),
+    req("PUSH-8b", V03, "v0.3 §9.5; v0.3 §7.5", SHOULD,
+        "Once a push config is set, the agent POSTs a notification to its webhook when the "
+        "task's state changes, up to its final state.", "push"),
     req("PUSH-9", V10, "v1.0 §4.3.3; v1.0 §13.2", MAY,
         "Failed deliveries may be retried with exponential backoff (§13.2 says SHOULD).",
         "push"),
@@ -82,6 +88,15 @@ _PUSH = (
     req("PUSH-14", BOTH, "v1.0 §3.1.7; v0.3 §7.5", MUST,
         "Creating a push config returns the stored config with its id (assigned by the "
         "agent when absent).", "push"),
+    req("PUSH-15", BOTH, "v1.0 §1.2; v0.3 §1.2", MAY,
+        "A webhook request carries the W3C trace context (traceparent) of the client request "
+        "that caused it, so one trace spans the request and its notifications.", "push"),
+    req("PUSH-16", V10, "v1.0 §3.5.1; v1.0 §4.3.3", MUST,
+        "Every task update after the config is registered is notified: each state change "
+        "reaches the webhook at least once.", "push", "state-machine"),
+    req("PUSH-17", V10, "v1.0 §4.3.3; v1.0 §13.2", MUST,
+        "Each notification names the task its config belongs to, so the receiver can "
+        "validate the task id.", "push"),
 )
 # fmt: on
 

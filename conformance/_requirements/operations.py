@@ -134,6 +134,9 @@ _OPERATIONS = (
     req("OP-10e", V10, "v1.0 §3.1.6", MUST,
         "SubscribeToTask on an unknown task id fails with TaskNotFoundError (-32001).",
         "subscribe", "errors"),
+    req("OP-10f", V03, "v0.3 §7.9; v0.3 §8.2", MUST,
+        "tasks/resubscribe on an unknown task id fails with TaskNotFoundError (-32001).",
+        "subscribe", "errors"),
     req("OP-11", BOTH, "v1.0 §3.1.7; v0.3 §7.5", MUST,
         "Creating a push config registers the webhook, and the config persists until the "
         "task completes or the config is deleted.", "push"),

@@ -62,6 +62,17 @@ _HARDENING = (
     req("SEC-3", V10, "v1.0 §14.1.1", MUST,
         "File references (URLs) in messages are validated against SSRF before the agent "
         "fetches them.", "security", "messaging"),
+    req("ROBUST-1", BOTH, "v1.0 §3.3.2; v1.0 §9.5; v0.3 §7.1; v0.3 §8.1", MUST,
+        "Any well-formed SendMessage (every part kind, sizes, any Unicode) is answered with a "
+        "result or a JSON-RPC error, never a 5xx, a non-JSON body or no answer.", "security",
+        "messaging", "errors"),
+    req("ROBUST-2", BOTH, "v1.0 §3.3.2; v1.0 §9.5; v0.3 §6.11; v0.3 §8.1", MUST,
+        "Malformed envelopes and params get a JSON-RPC error (-32700, -32600, -32601, -32602 "
+        "or an A2A code), never a 5xx, a non-JSON body or no answer.", "security", "jsonrpc",
+        "errors"),
+    req("ROBUST-3", BOTH, "v1.0 §13.4; v0.3 §10.2", SHOULD,
+        "After hostile and malformed input the agent is still healthy: it serves its card and "
+        "answers a valid request.", "security"),
 )
 
 _IDEMPOTENCY = (

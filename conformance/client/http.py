@@ -1,8 +1,10 @@
 """A bounded HTTP client that records evidence of every exchange.
 
-Bounded: every request has a timeout (``--a2a-timeout``), a response larger than the size cap
-is cut and reported, redirects are never followed silently (a 3xx is returned as it is, so a
-check sees it), and an SSE stream stops after a total time and an event count. Recorded: each
+Bounded: every request has a total time budget (``--a2a-timeout``: headers and body together,
+enforced per socket read by :mod:`conformance.client._budget`, so a slowloris answer cannot hold
+a check), a response larger than the size cap (after decompression) is cut and reported,
+redirects are never followed silently (a 3xx is returned as it is, so a check sees it), and an
+SSE stream stops after a total time and an event count. Recorded: each
 exchange goes into the current check's :class:`~conformance.evidence.Evidence`, redacted, with a
 curl reproduction and the trace id of its span.
 """
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ..evidence import Evidence, Exchange, Redactor, SseRecord, clip_body, curl_command
+from ._budget import budget_until, install
 from .sse import SseEvent, SseParser
 
 if TYPE_CHECKING:
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["TRANSPORT_ERRORS", "HttpClient", "HttpResponse", "ResponseTooLarge", "SseStream"]
 
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+CURL_BODY_LIMIT = 16 * 1024  # longer request bodies are cut in the curl reproduction
 USER_AGENT = "a2a-harness-conformance/0.1"
 
 # Exceptions that mean "the agent could not be talked to": graded ERROR, never FAIL or PASS.
@@ -74,10 +78,14 @@ class HttpClient:
         self.tracer = tracer
         self.max_bytes = max_bytes
         self.evidence: Evidence | None = None
+        transport = httpx.HTTPTransport()
+        if not install(transport):
+            raise RuntimeError("cannot bound request times: httpx/httpcore internals changed")
         self._client = httpx.Client(
             follow_redirects=False,
             timeout=httpx.Timeout(timeout),
             headers={"User-Agent": USER_AGENT},
+            transport=transport,
             trust_env=False,  # the target is what the user typed, never a proxy from the env
         )
 
@@ -94,17 +102,21 @@ class HttpClient:
         body: bytes | None = None,
         timeout: float | None = None,
     ) -> HttpResponse:
-        """Send one request and read the whole (capped) response; transport errors propagate."""
+        """Send one request and read the whole (capped) response; transport errors propagate.
+
+        ``timeout`` (default: the client's) bounds the whole exchange, not just each read."""
         with self._exchange(method, url, headers, body) as (exchange, sent_headers):
             start = time.monotonic()
+            budget = self.timeout if timeout is None else timeout
             req = self._client.build_request(
                 method, url, headers=sent_headers, content=body, **self._timeout(timeout)
             )
-            response = self._client.send(req, stream=True)
-            try:
-                data = self._read_capped(response)
-            finally:
-                response.close()
+            with budget_until(start + budget):
+                response = self._client.send(req, stream=True)
+                try:
+                    data = self._read_capped(response)
+                finally:
+                    response.close()
             elapsed = time.monotonic() - start
             self._record_response(exchange, response, data, elapsed)
             return HttpResponse(response.status_code, response.headers, data, elapsed, exchange)
@@ -124,10 +136,13 @@ class HttpClient:
         hdrs = {"Accept": "text/event-stream", **(headers or {})}
         cm = self._exchange(method, url, hdrs, body)
         exchange, sent_headers = cm.__enter__()
+        start = time.monotonic()
+        deadline = start + (total_timeout if total_timeout is not None else self.timeout * 3)
         try:
-            start = time.monotonic()
             req = self._client.build_request(method, url, headers=sent_headers, content=body)
-            response = self._client.send(req, stream=True)
+            # The answer must start within one request timeout, and end by the stream deadline.
+            with budget_until(min(deadline, start + self.timeout)):
+                response = self._client.send(req, stream=True)
         except BaseException as exc:
             cm.__exit__(type(exc), exc, exc.__traceback__)
             raise
@@ -140,7 +155,7 @@ class HttpClient:
             cm,
             start,
             max_events=max_events,
-            deadline=start + (total_timeout if total_timeout is not None else self.timeout * 3),
+            deadline=deadline,
         )
 
     # -- internals ------------------------------------------------------------------------
@@ -148,20 +163,15 @@ class HttpClient:
         return {} if timeout is None else {"timeout": httpx.Timeout(timeout)}
 
     def _read_capped(self, response: httpx.Response) -> bytes:
+        # The cap counts decoded bytes, so a compressed "bomb" is stopped as it inflates.
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_raw():
+        for chunk in response.iter_bytes():
             size += len(chunk)
             if size > self.max_bytes:
                 raise ResponseTooLarge(f"response larger than {self.max_bytes} bytes")
             chunks.append(chunk)
-        raw = b"".join(chunks)
-        encoding = response.headers.get("content-encoding", "").lower()
-        if encoding in ("gzip", "deflate", "br", "zstd"):
-            # iter_raw keeps the wire bytes for the cap; decode afterwards.
-            decoded = httpx.Response(200, headers={"content-encoding": encoding}, content=raw)
-            raw = decoded.read()
-        return raw
+        return b"".join(chunks)
 
     def _record_response(
         self, exchange: Exchange, response: httpx.Response, data: bytes, elapsed: float
@@ -216,7 +226,7 @@ class _ExchangeContext:
                 self.method,
                 self.url,
                 shown_headers,
-                client.redactor.text((self.body or b"").decode("utf-8", errors="replace")),
+                client.redactor.text(_curl_body(self.body or b"")),
                 templates=templates,
             ),
         )
@@ -230,6 +240,14 @@ class _ExchangeContext:
         if self._span is not None:
             self._span.__exit__(exc_type, exc, tb)
             self._span = None
+
+
+def _curl_body(body: bytes) -> str:
+    """The body for a curl reproduction; a huge one is cut (and says so) to keep reports sane."""
+    if len(body) <= CURL_BODY_LIMIT:
+        return body.decode("utf-8", errors="replace")
+    head = body[:CURL_BODY_LIMIT].decode("utf-8", errors="replace")
+    return f"{head}… [reproduction cut: the request body had {len(body)} bytes]"
 
 
 class SseStream:
@@ -262,7 +280,8 @@ class SseStream:
     def read_body(self) -> bytes:
         """Read the whole answer as a plain body (for an error answered instead of a stream)."""
         try:
-            data = self.client._read_capped(self.response)
+            with budget_until(self.deadline):
+                data = self.client._read_capped(self.response)
         finally:
             self.close()
         self.client._record_response(
@@ -270,14 +289,40 @@ class SseStream:
         )
         return data
 
+    def elapsed(self) -> float:
+        """Seconds since the request started."""
+        return time.monotonic() - self._start
+
+    def _chunks(self) -> Iterator[bytes]:
+        """The body's chunks, each read within the stream's deadline (which may move)."""
+        from .sse import SseLimitExceeded
+
+        chunks = self.response.iter_bytes()
+        while True:
+            try:
+                with budget_until(self.deadline):
+                    chunk = next(chunks, None)
+            except httpx.TimeoutException as exc:
+                raise SseLimitExceeded(
+                    f"stream still open after {self.elapsed():.1f}s with no end in sight "
+                    f"({type(exc).__name__}: {exc})"
+                ) from None
+            if chunk is None:
+                return
+            yield chunk
+
     def events(self) -> Iterator[SseEvent]:
-        """Yield events until the stream ends; raises :class:`SseLimitExceeded` past a bound."""
+        """Yield events until the stream ends; raises :class:`SseLimitExceeded` past a bound.
+
+        The bounds are :attr:`max_events` and :attr:`deadline` (``time.monotonic()``); a check
+        may pull the deadline in (e.g. a short grace once the terminal event has arrived).
+        """
         from .sse import SseLimitExceeded
 
         parser = SseParser()
         count = 0
         try:
-            for chunk in self.response.iter_bytes():
+            for chunk in self._chunks():
                 for event in parser.feed(chunk):
                     event.at = time.monotonic() - self._start
                     self.exchange.events.append(

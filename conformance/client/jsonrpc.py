@@ -124,8 +124,12 @@ class RpcStream:
         for event in self.stream.events():
             try:
                 doc = json.loads(event.data)
-            except ValueError as exc:
-                raise CheckFailed("an SSE data line is not JSON", actual=event.data[:300]) from exc
+            except (ValueError, RecursionError) as exc:
+                # RecursionError: a "JSON bomb" nested deeper than any parser should follow.
+                raise CheckFailed(
+                    f"an SSE data line is not acceptable JSON ({type(exc).__name__})",
+                    actual=event.data[:300],
+                ) from None
             self.items.append(doc)
             yield doc
 
@@ -304,3 +308,6 @@ def _parse(data: bytes, status: int, response: HttpResponse | None) -> RpcReply:
         return RpcReply(response, json.loads(text))
     except ValueError:
         return RpcReply(response, None, f"HTTP {status}, body is not JSON: {text[:120]!r}")
+    except RecursionError:
+        # A "JSON bomb": nesting deeper than the parser's recursion limit.
+        return RpcReply(response, None, f"HTTP {status}, body is JSON nested too deeply to parse")

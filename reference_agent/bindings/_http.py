@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ..logs import log_request
+from ..logs import info_enabled, log_request
 from ..telemetry import trace_id_of
 
 __all__ = [
+    "ACCEPTED_CONTENT_TYPES",
     "AccessLog",
     "BodyTooLarge",
     "ClientGone",
@@ -30,7 +31,8 @@ __all__ = [
 ]
 
 _JSON_HEADERS = ((b"content-type", b"application/json"),)
-_ACCEPTED_CONTENT_TYPES = frozenset({b"application/json", b"application/a2a+json"})  # fast path
+ACCEPTED_CONTENT_TYPES = frozenset({b"application/json", b"application/a2a+json"})
+"""The exact ``Content-Type`` values of nearly every request (tested before parsing one)."""
 _ACCEPTED_MEDIA_TYPES = frozenset(
     {b"application/json", b"application/a2a+json", b"application/json-rpc"}
 )
@@ -98,7 +100,7 @@ async def send_no_content(send: Any) -> int:
 
 def is_json_media_type(content_type: bytes) -> bool:
     """``application/json`` or ``application/a2a+json``, parameters (``charset``) allowed."""
-    if content_type in _ACCEPTED_CONTENT_TYPES:
+    if content_type in ACCEPTED_CONTENT_TYPES:
         return True
     return content_type.split(b";", 1)[0].strip().lower() in _ACCEPTED_MEDIA_TYPES
 
@@ -128,7 +130,7 @@ class AccessLog:
     def __init__(self, scope: dict[str, Any], version: str | None, traceparent: str | None) -> None:
         self.path = scope["path"]
         self.version = version
-        self.trace_id = trace_id_of(traceparent)
+        self.trace_id = trace_id_of(traceparent) if traceparent else None
         self.a2a_method: str | None = None
         self.started = time.perf_counter()
 
@@ -141,6 +143,8 @@ class AccessLog:
         events: int | None = None,
         http_method: str = "POST",
     ) -> None:
+        if not info_enabled():
+            return
         log_request(
             http_method=http_method,
             path=self.path,

@@ -58,6 +58,7 @@ from ..service import A2AService, RequestContext
 from ..sse import stream_events
 from ..telemetry import Telemetry
 from ._http import (
+    ACCEPTED_CONTENT_TYPES,
     AccessLog,
     BodyTooLarge,
     ClientGone,
@@ -149,7 +150,11 @@ class JsonRpcBinding:
                 version_error, dialect = exc, V10_DIALECT
         exchange = AccessLog(scope, None if version_error else dialect.version, traceparent)
 
-        if content_type is not None and not is_json_media_type(content_type):
+        if (
+            content_type is not None
+            and content_type not in ACCEPTED_CONTENT_TYPES
+            and not is_json_media_type(content_type)
+        ):
             error = InvalidRequestError(
                 "Content-Type must be application/json, got "
                 + repr(content_type.decode("latin-1")[:100])
@@ -204,7 +209,8 @@ class JsonRpcBinding:
             exchange.done(status, error.code)
             return
 
-        requested = split_extensions(ext10 if dialect is V10_DIALECT else ext03)
+        header = ext10 if dialect is V10_DIALECT else ext03
+        requested = split_extensions(header) if header else []
         ctx = RequestContext(
             version=dialect.version,
             extensions=requested,

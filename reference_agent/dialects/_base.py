@@ -23,8 +23,11 @@ __all__ = ["SUPPORTED_VERSIONS", "Dialect", "Operation", "negotiate_version"]
 SUPPORTED_VERSIONS: tuple[ProtocolVersion, ...] = ("1.0", "0.3")
 
 
-class Operation(enum.Enum):
-    """The abstract A2A operations (v1.0 §3.1), whatever a version calls them."""
+class Operation(enum.StrEnum):
+    """The abstract A2A operations (v1.0 §3.1), whatever a version calls them.
+
+    A StrEnum because every request looks one up in a dict: a plain Enum hashes in Python.
+    """
 
     SEND = "send"
     STREAM = "stream"

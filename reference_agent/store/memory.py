@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 
 from ..errors import InternalError, InvalidParamsError, ServiceUnavailableError, TaskNotFoundError
 from ..model import (
+    TERMINAL_STATES,
     Artifact,
     ArtifactUpdate,
     ListTasksQuery,
@@ -38,7 +39,7 @@ from ..model import (
     Task,
     TaskState,
 )
-from ..state_machine import check_event_allowed, check_transition
+from ..state_machine import check_events
 from .base import (
     MAX_PUSH_CONFIGS_PER_TASK,
     Applied,
@@ -56,6 +57,7 @@ from .base import (
 __all__ = ["MemoryTaskStore"]
 
 _IndexKey = tuple[str, str]  # (status timestamp, task id)
+_ANONYMOUS = TaskScope()
 
 
 class _EventLog:
@@ -222,7 +224,11 @@ class MemoryTaskStore(TaskStore):
                     "(max_tasks); retry later"
                 )
             self._evict(next(iter(self._ended)))
-        scope = TaskScope(task.owner, task.tenant)
+        scope = (
+            _ANONYMOUS
+            if task.owner is None and task.tenant is None
+            else TaskScope(task.owner, task.tenant)
+        )
         entry = _Entry(task, scope)
         self._tasks[task.id] = entry
         index = self._index.get(scope)
@@ -230,7 +236,7 @@ class MemoryTaskStore(TaskStore):
             index = self._index[scope] = _ScopeIndex()
         _insert_key(index.keys, entry.key)
         index.live += 1
-        if task.status.state.is_terminal:
+        if task.status.state in TERMINAL_STATES:
             self._mark_ended(entry, now)
 
     async def get_task(self, task_id: str, scope: TaskScope | None) -> Task | None:
@@ -255,14 +261,8 @@ class MemoryTaskStore(TaskStore):
         previous = task.status.state
         if expect is not None and previous not in expect:
             raise StateConflictError(task_id, previous)
-        # Validate the whole batch before touching the task: all or nothing.
-        state = previous
-        for event in events:
-            if type(event) is StatusUpdate:
-                check_transition(task_id, state, event.status.state)
-                state = event.status.state
-            else:
-                check_event_allowed(task_id, state)
+        # The whole batch is validated before the task changes: all or nothing.
+        state = check_events(task_id, previous, events)
         if message is not None:
             task.history.append(message)
         targets = tuple(entry.push.values()) if entry.push else ()
@@ -281,7 +281,7 @@ class MemoryTaskStore(TaskStore):
         if entry.log is not None:
             entry.log.extend(events)
         self._reindex(entry, task.status.timestamp)
-        if state.is_terminal:
+        if state in TERMINAL_STATES:
             self._mark_ended(entry, self._clock())
         if snapshots:
             copy: Task | None = snapshots[-1]

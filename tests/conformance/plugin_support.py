@@ -33,6 +33,7 @@ for _info in pkgutil.walk_packages(conformance.__path__, "conformance."):
 SUBRUN_FLAGS = ("-p", "no:hypothesispytest", "-p", "no:cacheprovider", "-p", "no:benchmark")
 
 __all__ = [
+    "PRIVATE_WEBHOOKS",
     "BrokenAgent",
     "SuiteOutcome",
     "broken_agent",
@@ -47,8 +48,9 @@ __all__ = [
 
 @pytest.fixture(scope="session")
 def reference_agent_url() -> Iterator[str]:
-    """One reference agent process for the session (real uvicorn on a loopback port)."""
-    with AgentProcess(FAST_STOP) as agent:
+    """One reference agent process for the session (real uvicorn on a loopback port); it may
+    push to the suite's loopback webhook receiver."""
+    with AgentProcess((*FAST_STOP, *PRIVATE_WEBHOOKS)) as agent:
         yield agent.url
 
 
@@ -80,6 +82,8 @@ class BrokenAgent:
 
 # Proofs leave slow tasks running; the agents need not wait for them when the session ends.
 FAST_STOP = ("--shutdown-grace", "0")
+# The suite's webhook receiver listens on loopback, which the agent's SSRF guard refuses.
+PRIVATE_WEBHOOKS = ("--allow-private-webhooks",)
 
 # The reference agent with every optional capability off and one extension required: the other
 # side of capability gating (declared → works is shown by the default agent).

@@ -70,8 +70,8 @@ PROOFS: dict[str, Proof] = {
     ),
     # messages and tasks
     "task-not-found-as-internal": Proof(
-        "OP-7b,OP-9c,OP-10e,PUSH-13",
-        {"OP-7b": "FAIL", "OP-9c": "FAIL", "OP-10e": "FAIL", "PUSH-13": "FAIL"},
+        "OP-7b,OP-9c,OP-10e,OP-10f,PUSH-13",
+        {"OP-7b": "FAIL", "OP-9c": "FAIL", "OP-10e": "FAIL", "OP-10f": "FAIL", "PUSH-13": "FAIL"},
     ),
     "send-garbage": Proof("OP-1", {"OP-1": "FAIL"}),
     "blocking-returns-working": Proof("OP-3,OP-4b", {"OP-3": "FAIL", "OP-4b": "NON-STRICT"}),
@@ -122,11 +122,71 @@ PROOFS: dict[str, Proof] = {
     "list-always-artifacts": Proof("OP-8e", {"OP-8e": "FAIL"}),
     "list-ignores-page-size": Proof("OP-8f", {"OP-8f": "FAIL"}),
     "list-ignores-context": Proof("OP-8g", {"OP-8g": "FAIL"}),
+    # streams, subscriptions, buffering (issue 4)
+    "stream-reordered": Proof("STREAM-4", {"STREAM-4": "FAIL"}),
+    "stream-append-renamed": Proof("STREAM-10", {"STREAM-10": "NON-STRICT"}),
+    "stream-chunk-dropped": Proof("STREAM-10", {"STREAM-10": "NON-STRICT"}),
+    "stream-event-after-terminal": Proof("OP-5d", {"OP-5d": "FAIL"}),
+    "stream-held-open": Proof(
+        "OP-5d,STREAM-9",
+        {"OP-5d": "FAIL", "STREAM-9": "NON-STRICT"},
+        args=("--a2a-timeout", "2", "-k", "closes_after_terminal or final_marks_the_end"),
+    ),
+    "stream-final-early": Proof("STREAM-9", {"STREAM-9": "NON-STRICT"}),
+    "stream-buffered": Proof("OP-6,STREAM-12", {"OP-6": "FAIL", "STREAM-12": "FAIL"}),
+    "subscribers-diverge": Proof("STREAM-5", {"STREAM-5": "FAIL"}),
+    "subscribe-no-terminal": Proof("OP-10c", {"OP-10c": "FAIL"}),
+    "stream-errors-as-sse": Proof(
+        "AMBIG-16,OP-10e,OP-10f", {"AMBIG-16": "PASS", "OP-10e": "PASS", "OP-10f": "PASS"}
+    ),
+    "stream-errors-as-html": Proof("AMBIG-16", {"AMBIG-16": "NON-STRICT"}),
+    # push configs and webhooks (issue 4); a short timeout where nothing final ever arrives
+    "push-create-refused": Proof("GATE-PUSH-WORKS", {"GATE-PUSH-WORKS": "FAIL"}),
+    "push-create-no-id": Proof("PUSH-14", {"PUSH-14": "FAIL"}),
+    "push-config-malformed": Proof("PUSH-1", {"PUSH-1": "FAIL"}),
+    "push-get-forgets": Proof("OP-11,OP-11b", {"OP-11": "FAIL", "OP-11b": "FAIL"}),
+    "push-list-empty": Proof("OP-11c", {"OP-11c": "FAIL"}),
+    "push-delete-ignored": Proof("OP-11e", {"OP-11e": "FAIL"}),
+    "push-delete-twice-fails": Proof("OP-11f", {"OP-11f": "FAIL"}),
+    "push-inline-ignored": Proof(
+        "PUSH-2,PUSH-8", {"PUSH-2": "FAIL", "PUSH-8": "FAIL"}, args=("--a2a-timeout", "2")
+    ),
+    "push-no-auth": Proof("PUSH-5", {"PUSH-5": "FAIL"}),
+    "push-no-token": Proof("PUSH-7", {"PUSH-7": "NON-STRICT"}),
+    "push-plain-json": Proof("PUSH-6", {"PUSH-6": "NON-STRICT"}),
+    "push-garbage-body": Proof(
+        "PUSH-3,PUSH-4", {"PUSH-3": "FAIL", "PUSH-4": "NON-STRICT"}, args=("--a2a-timeout", "2")
+    ),
+    "push-wrong-task": Proof("PUSH-17,PUSH-4", {"PUSH-17": "FAIL", "PUSH-4": "NON-STRICT"}),
+    "push-no-trace": Proof("PUSH-15", {"PUSH-15": "INFO"}),
+    "push-first-only": Proof(
+        "PUSH-16,PUSH-8b",
+        {"PUSH-16": "FAIL", "PUSH-8b": "NON-STRICT"},
+        args=("--a2a-timeout", "2"),
+    ),
+    "push-dropped": Proof(
+        "PUSH-8,PUSH-8b", {"PUSH-8": "FAIL", "PUSH-8b": "NON-STRICT"}, args=("--a2a-timeout", "2")
+    ),
+    # robustness (issue 4)
+    "fuzz-data-part-500": Proof("ROBUST-1", {"ROBUST-1": "FAIL"}),
+    "malformed-json-500": Proof("ROBUST-2", {"ROBUST-2": "FAIL"}),
+    "dies-after-large-body": Proof("ROBUST-3", {"ROBUST-3": "NON-STRICT"}),
+}
+
+# Graded other than PASS on the proof agents by design, and proven both ways elsewhere.
+PROVEN_ELSEWHERE = {
+    # The proof agents accept loopback webhooks (the suite's receiver), so their SSRF guard is
+    # off: INFO. test_push_ssrf.py runs PUSH-12 against an agent with the guard on (PASS).
+    "PUSH-12": "INFO",
 }
 
 
 def _not_passing(outcome: SuiteOutcome) -> dict[str, str]:
-    return {r: g for r, g in outcome.requirement_grades.items() if g not in ("PASS", "N/A")}
+    return {
+        r: g
+        for r, g in outcome.requirement_grades.items()
+        if g not in ("PASS", "N/A") and PROVEN_ELSEWHERE.get(r) != g
+    }
 
 
 def test_every_check_passes_on_the_reference_agent(
@@ -142,7 +202,7 @@ def test_every_check_passes_on_the_reference_agent(
         for req, grade in outcome.requirement_grades.items()
         if grade == "PASS"
     }
-    assert suite_requirements() - passed == set()
+    assert suite_requirements() - passed - set(PROVEN_ELSEWHERE) == set()
     assert default.result.ret == gated.result.ret == 0
 
 
@@ -189,4 +249,4 @@ def suite_requirements() -> set[str]:
 
 def test_every_suite_requirement_has_a_proof() -> None:
     proven = {req for proof in PROOFS.values() for req in proof.expected}
-    assert suite_requirements() - proven == set()
+    assert suite_requirements() - proven - set(PROVEN_ELSEWHERE) == set()

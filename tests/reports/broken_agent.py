@@ -39,6 +39,9 @@ _DROP = {
 }
 
 
+_NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+
+
 class BrokenAgentProxy:
     """``with BrokenAgentProxy(upstream_url) as proxy: run the suite against proxy.url``."""
 
@@ -48,7 +51,6 @@ class BrokenAgentProxy:
         self.timeout = timeout
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
-        self._client: httpx.AsyncClient | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
     def __enter__(self) -> BrokenAgentProxy:
@@ -87,22 +89,27 @@ class BrokenAgentProxy:
             for k, v in scope["headers"]
             if k.decode("latin-1").lower() not in _DROP
         }
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=self.timeout, trust_env=False)
         query = scope.get("query_string", b"").decode()
         url = self.upstream + scope["path"] + (f"?{query}" if query else "")
-        request = self._client.build_request(scope["method"], url, headers=headers, content=body)
-        upstream = await self._client.send(request, stream=True)
-        try:
-            out = {k: v for k, v in upstream.headers.items() if k.lower() not in _DROP}
-            out.pop("content-encoding", None)
-            if upstream.headers.get("content-type", "").startswith("text/event-stream"):
-                await _send_start(send, upstream.status_code, out)
-                await self._relay_events(send, upstream)
-                return
-            data = await upstream.aread()
-        finally:
-            await upstream.aclose()
+        # One client per request: nothing outlives the request, so nothing leaks at shutdown.
+        # TCP_NODELAY: httpx writes headers and body separately; with Nagle's algorithm the
+        # body would wait for a delayed ACK (40 ms per request).
+        transport = httpx.AsyncHTTPTransport(socket_options=_NODELAY)
+        async with httpx.AsyncClient(
+            timeout=self.timeout, trust_env=False, transport=transport
+        ) as client:
+            request = client.build_request(scope["method"], url, headers=headers, content=body)
+            upstream = await client.send(request, stream=True)
+            try:
+                out = {k: v for k, v in upstream.headers.items() if k.lower() not in _DROP}
+                out.pop("content-encoding", None)
+                if upstream.headers.get("content-type", "").startswith("text/event-stream"):
+                    await _send_start(send, upstream.status_code, out)
+                    await self._relay_events(send, upstream)
+                    return
+                data = await upstream.aread()
+            finally:
+                await upstream.aclose()
         if scope["path"].startswith("/.well-known/"):
             out = {k: v for k, v in out.items() if k.lower() != "etag"}
             data = data.replace((self.upstream + "/").encode(), self.url.encode())
@@ -125,6 +132,8 @@ def _not_json(body: bytes) -> bool:
         json.loads(body)
     except ValueError:
         return True
+    except RecursionError:
+        return False  # deeply nested but JSON: the agent's to judge
     return False
 
 

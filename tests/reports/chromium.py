@@ -201,6 +201,7 @@ class Chromium:
         page = Page(self, session)
         page.call("Page.enable")
         page.call("Runtime.enable")
+        page.call("Log.enable")  # CSP violations and load errors arrive as Log entries
         page.call(
             "Emulation.setDeviceMetricsOverride",
             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
@@ -240,7 +241,7 @@ class Page:
         return result["result"].get("value")
 
     def console_errors(self) -> list[str]:
-        """Exceptions thrown and CSP violations reported in the page so far."""
+        """Exceptions thrown, console errors and CSP violations reported in the page so far."""
         found = []
         for event in self.browser.events:
             if event.get("sessionId") != self.session:
@@ -251,6 +252,10 @@ class Page:
                 event["params"].get("type") == "error"
             ):
                 found.append(json.dumps(event["params"]["args"])[:300])
+            if event.get("method") == "Log.entryAdded" and (
+                event["params"]["entry"].get("level") == "error"
+            ):
+                found.append(event["params"]["entry"].get("text", "")[:300])
         return found
 
     def screenshot(self, path: Path, *, full_page: bool = False) -> Path:

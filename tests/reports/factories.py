@@ -216,7 +216,9 @@ def synthetic_run(n_requirements: int = 300, *, fail_every: int = 5) -> dict[str
             )
         )
         failing = i % fail_every == 0
-        grade_v1 = {"MUST": "FAIL", "SHOULD": "NON-STRICT", "MAY": "INFO"}[level] if failing else "PASS"
+        grade_v1 = (
+            {"MUST": "FAIL", "SHOULD": "NON-STRICT", "MAY": "INFO"}[level] if failing else "PASS"
+        )
         evidence = []
         if failing:
             stream = [(0.01 * k, json.dumps({"k": k, "pad": "y" * 200})) for k in range(30)]

@@ -6,7 +6,20 @@ from html.parser import HTMLParser
 
 __all__ = ["ParsedPage", "parse_page"]
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
 
 
 class ParsedPage(HTMLParser):
@@ -65,7 +78,7 @@ class ParsedPage(HTMLParser):
         return [
             a
             for t, a in self.elements
-            if t == tag and all(k in a and v in a[k].split() + [a[k]] for k, v in wanted.items())
+            if t == tag and all(k in a and v in [*a[k].split(), a[k]] for k, v in wanted.items())
         ]
 
 

@@ -20,7 +20,10 @@ def _write(path: Path, doc: Any) -> Path:
 
 
 def _run(tmp_path: Path, grade: str = "PASS", name: str = "r.json") -> Path:
-    doc = results_doc([check("ERR-1", grade), check("ERR-2", "PASS")], [requirement("ERR-1"), requirement("ERR-2")])
+    doc = results_doc(
+        [check("ERR-1", grade), check("ERR-2", "PASS")],
+        [requirement("ERR-1"), requirement("ERR-2")],
+    )
     return _write(tmp_path / name, doc)
 
 
@@ -77,7 +80,7 @@ def test_diff_against_known_failures(tmp_path: Path, capsys: pytest.CaptureFixtu
     ("setup", "expected"),
     [
         (lambda d: d / "absent.json", "absent.json: no such file"),
-        (lambda d: _write(d / "x.json", "{oops"), "x.json: not valid JSON"),
+        (lambda d: _write(d / "x.json", "{oops"), "x.json: not a results file (not valid JSON"),
         (lambda d: _write(d / "x.json", {"a": 1}), 'not an a2a-harness results file (no "schema"'),
         (
             lambda d: _write(d / "x.json", {"schema": "a2a-harness/results/v9"}),

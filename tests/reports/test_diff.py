@@ -40,7 +40,14 @@ def test_every_kind_of_change() -> None:
         {"A-1": "PASS", "A-2": "FAIL", "A-3": "FAIL", "A-4": "PASS", "A-5": "PASS", "A-7": "PASS"}
     )
     new, catalogue = _column(
-        {"A-1": "FAIL", "A-2": "PASS", "A-3": "ERROR", "A-4": "WARNING", "A-5": "PASS", "A-6": "PASS"}
+        {
+            "A-1": "FAIL",
+            "A-2": "PASS",
+            "A-3": "ERROR",
+            "A-4": "WARNING",
+            "A-5": "PASS",
+            "A-6": "PASS",
+        }
     )
     diff = diff_runs(old, new, catalogue)
     kinds = {e.info.id: e.kind for e in diff.entries}

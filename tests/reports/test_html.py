@@ -126,7 +126,9 @@ def test_each_failure_has_rule_expected_actual_transcript_curl_and_trace(
 
 def test_sse_timeline_is_drawn_for_a_streaming_failure(page: ParsedPage, html: str) -> None:
     stream3 = next(
-        a["id"] for a in page.find("details", **{"class": "failure"}) if "STREAM-3" in page.text(a["id"])
+        a["id"]
+        for a in page.find("details", **{"class": "failure"})
+        if "STREAM-3" in page.text(a["id"])
     )
     assert "SSE timeline" in page.text(stream3)
     svg = re.search(r'<svg class="timeline".*?</svg>', html, re.S)
@@ -208,7 +210,9 @@ def test_load_section_with_gates_and_chart() -> None:
     html = render_html([parse_results(doc)])
     page = parse_page(html)
     text = page.text("load")
-    assert "gates failed" in text and "p95" in text and "271.5 ms" in text and "send-message" in text
+    assert (
+        "gates failed" in text and "p95" in text and "271.5 ms" in text and "send-message" in text
+    )
     chart = re.search(r'<svg class="chart".*?</svg>', html, re.S)
     assert chart is not None and chart.group(0).count("<polyline") == 3
     assert chart.group(0).count('fill="#cf222e"><title>') == 3  # intervals with errors
@@ -240,3 +244,68 @@ def test_results_roundtrip_keeps_the_rendering_stable() -> None:
     again = json.loads(json.dumps(doc))
     first = render_html([parse_results(doc)], generated="x")
     assert render_html([parse_results(again)], generated="x") == first
+
+
+def test_a_long_stream_lists_its_start_and_its_end() -> None:
+    events = [(0.001 * k, f'{{"n": {k}}}') for k in range(1, 101)]
+    doc = results_doc(
+        [check("STREAM-3", "FAIL", exchanges=[exchange(response="", events=events)])],
+        [requirement("STREAM-3")],
+    )
+    html = render_html([parse_results(doc)])
+    svg = re.search(r'<svg class="timeline".*?</svg>', html, re.S)
+    assert svg is not None and svg.group(0).count("<circle") == 100  # all drawn
+    listed = re.findall(r"<tr><td>(\d+)</td>", html)
+    assert listed == [str(n) for n in [*range(1, 17), *range(93, 101)]]
+    assert "76 event(s) not listed" in html
+
+
+def test_render_redacts_again_what_bypassed_loading() -> None:
+    # A model built in code, not loaded from a file: only the template's last pass stands
+    # between a token and the page.
+    run = parse_results(_failing_doc())
+    run.checks[0].message = f"the agent echoed Bearer {JWT}"
+    run.checks[0].exchanges[0].request_headers["Authorization"] = f"Bearer {JWT}"
+    run.alarms.append(f"token {JWT} in an alarm")
+    html = render_html([run])
+    assert JWT not in html
+    assert "the agent echoed &lt;redacted&gt;" in html
+
+
+def test_load_member_as_the_load_command_writes_it() -> None:
+    # load/cli.py's shape: stats_over_time, agent_urls, limits as text, failures as records.
+    load = {
+        "scenario": "send_message",
+        "agent_urls": [AGENT],
+        "elapsed_s": 20.4,
+        "passed": False,
+        "problems": ["gate p95<250ms failed: observed 310 ms"],
+        "gates": [
+            {"metric": "p95", "limit": "<250ms", "observed": 310.0, "passed": False},
+            {"metric": "errors", "limit": "<0.1%", "observed": 0.0, "passed": True},
+        ],
+        "metrics": {"requests": 4000.0, "rps": 196.1},
+        "stats_over_time": [
+            {"t": 1.0, "p50": 3.0, "p95": 9.0, "p99": 20.0, "rps": 190.0, "errors": 0, "users": 5}
+        ],
+        "failures": [{"name": "SendMessage", "error": "boom", "occurrences": 2}],
+    }
+    doc = results_doc([], [], load=load)
+    run = parse_results(doc)
+    assert run.load is not None and run.load.agent == AGENT and run.load.requests == 4000
+    assert [(g.limit, g.unit) for g in run.load.gates] == [("<250ms", "ms"), ("<0.1%", "%")]
+    page = parse_page(render_html([run]))
+    text = page.text("load")
+    assert "<250ms" in text and "310 ms" in text and "gate p95<250ms failed" in text
+    assert "4000" in text and "20.4 s" in text
+
+
+def test_absurdly_nested_bodies_are_shown_as_text() -> None:
+    # Suites send hostile bodies (deep nesting); the report must not choke on its own evidence.
+    deep = "[" * 100_000 + "]" * 100_000
+    doc = results_doc(
+        [check("ERR-2", "FAIL", actual=deep, exchanges=[exchange(body=deep, response=deep)])],
+        [requirement("ERR-2")],
+    )
+    html = render_html([parse_results(doc)])
+    assert "[[[[" in html and "more characters not shown" in html

@@ -81,7 +81,10 @@ def test_untested_requirements_are_rows_but_never_pass() -> None:
 
 
 def test_coverage_unknown_without_registry_size() -> None:
-    run = _run([check("ERR-1", "PASS"), check("ERR-2", "N/A")], [requirement("ERR-1"), requirement("ERR-2")])
+    run = _run(
+        [check("ERR-1", "PASS"), check("ERR-2", "N/A")],
+        [requirement("ERR-1"), requirement("ERR-2")],
+    )
     cov = coverage(build_matrix([run]).columns[0])
     assert (cov.tested, cov.not_applicable, cov.not_tested) == (1, 1, None)
 
@@ -112,7 +115,8 @@ REQS = [
 )
 def test_compliance_levels(grades: tuple[str, str, str], level: str) -> None:
     checks = [
-        check(r["id"], g, level=r["level"], version="1.0") for r, g in zip(REQS, grades, strict=True)
+        check(r["id"], g, level=r["level"], version="1.0")
+        for r, g in zip(REQS, grades, strict=True)
     ]
     assert _levels(checks, REQS)["1.0"] == level
 

@@ -39,7 +39,7 @@ def test_credential_looking_text_is_redacted(text: str, secret: str) -> None:
         "0af7651916cd43dd8448eb211c80319c",  # trace id
         "3ae63b01-e2c4-4e40-b869-a7003fdb24ca",  # task id
         'ETag: "5d41402abc4b2a76b9719d911017c592"',
-        "curl -H \"Authorization: ${A2A_TOKEN}\" URL",  # a template names the variable
+        'curl -H "Authorization: ${A2A_TOKEN}" URL',  # a template names the variable
         "Authorization: <redacted>",
         "The card declares securitySchemes and the Authorization header is required.",
         '{"jsonrpc": "2.0", "id": 1, "error": {"code": -32700}}',

@@ -141,7 +141,15 @@ def test_credentials_are_redacted_on_load_whoever_wrote_the_file() -> None:
     )
     leaky["curl"] = f"curl -H 'Authorization: Bearer {JWT}' -H 'Cookie: sid=abcdef' URL"
     doc = results_doc(
-        [check("ERR-1", "FAIL", message=f"got {JWT}", actual={"password": "hunter22"}, exchanges=[leaky])],
+        [
+            check(
+                "ERR-1",
+                "FAIL",
+                message=f"got {JWT}",
+                actual={"password": "hunter22"},
+                exchanges=[leaky],
+            )
+        ],
         [requirement("ERR-1")],
         options={"headers": ["Authorization: Bearer raw-token-value"], "level": "may"},
     )

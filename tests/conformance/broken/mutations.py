@@ -10,6 +10,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from .delivery import DELIVERY_MUTATIONS
 from .proxy import Mutation, ProxiedRequest, ProxiedResponse
 
 __all__ = ["MUTATIONS"]
@@ -792,3 +793,5 @@ def _drop_error_data(doc: dict[str, Any], resp: ProxiedResponse) -> None:
 MUTATIONS["error-no-errorinfo"] = Mutation(
     "error-no-errorinfo", "A2A errors carry no ErrorInfo", on_response=_rpc(_drop_error_data)
 )
+
+MUTATIONS.update(DELIVERY_MUTATIONS)
