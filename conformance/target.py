@@ -169,12 +169,15 @@ class Target:
             )
         return reply.body
 
-    def running_task(self, *, timeout: float = 5.0) -> dict[str, Any]:
+    def running_task(self, *, timeout: float | None = None) -> dict[str, Any]:
         """Probe: a task still in progress (the ``slow`` behaviour, non-blocking); N/A otherwise.
 
-        The task is canceled when the check ends.
+        ``timeout`` defaults to 5 s, or the run's request timeout when that is shorter. The task
+        is canceled when the check ends.
         """
         import httpx
+
+        timeout = min(5.0, self.http.timeout) if timeout is None else timeout
 
         try:
             task = self.task_or_na("slow", blocking=False, timeout=timeout)

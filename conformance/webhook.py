@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from fixtures.webhook_receiver import Notification, WebhookReceiver
 
 from .evidence import Evidence, Exchange, Redactor, clip_body
+from .grading import HarnessError
 
 __all__ = ["MAX_NOTIFICATIONS", "Endpoint", "FloodedError", "Webhooks"]
 
@@ -38,8 +39,9 @@ MAX_NOTIFICATIONS = 2000
 FLOOD_PER_ENDPOINT = 200  # more POSTs than any sane task produces for one short check
 
 
-class FloodedError(RuntimeError):
-    """The agent sent more notifications than the receiver records: the check cannot judge."""
+class FloodedError(HarnessError):
+    """The agent sent more notifications than the receiver records: the check cannot judge
+    (graded ERROR, with the counts)."""
 
 
 class _CappedReceiver(WebhookReceiver):
@@ -146,9 +148,10 @@ class Webhooks:
                 got = self.received(endpoint)
                 if len(got) > FLOOD_PER_ENDPOINT or self.receiver.dropped:
                     raise FloodedError(
-                        f"webhook flood: {len(got)} notification(s) on this check's endpoint, "
-                        f"{self.receiver.dropped} more refused with 429 once the receiver held "
-                        f"{self.receiver.max_notifications}; the check cannot judge them"
+                        f"webhook flood: {len(got)} notification(s) on this check's endpoint "
+                        f"(more than {FLOOD_PER_ENDPOINT} is a flood); the receiver holds at most "
+                        f"{self.receiver.max_notifications} and refused {self.receiver.dropped} "
+                        "more with HTTP 429: the notifications cannot be judged"
                     )
                 if until(got):
                     return got

@@ -91,6 +91,20 @@ class Dialect:
         method = "GetTask" if self.version == "1.0" else "tasks/get"
         return {"jsonrpc": "2.0", "id": next(_ids), "method": method, "params": {"id": task_id}}
 
+    def subscribe(self, task_id: str) -> dict[str, Any]:
+        """A SubscribeToTask request (``tasks/resubscribe`` in v0.3); answered with SSE."""
+        method = "SubscribeToTask" if self.version == "1.0" else "tasks/resubscribe"
+        return {"jsonrpc": "2.0", "id": next(_ids), "method": method, "params": {"id": task_id}}
+
+    def list_tasks(self, page_size: int, page_token: str = "") -> dict[str, Any]:
+        """A ListTasks request (v1.0 only: v0.3 has no such method)."""
+        if self.version != "1.0":
+            raise ProtocolError("ListTasks exists in A2A v1.0 only")
+        params: dict[str, Any] = {"pageSize": page_size}
+        if page_token:
+            params["pageToken"] = page_token
+        return {"jsonrpc": "2.0", "id": next(_ids), "method": "ListTasks", "params": params}
+
     def result(self, envelope: Any) -> dict[str, Any]:
         """The ``result`` member of a JSON-RPC answer; raises :class:`ProtocolError` otherwise."""
         if not isinstance(envelope, dict) or envelope.get("jsonrpc") != "2.0":

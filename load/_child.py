@@ -39,7 +39,7 @@ from locust.stats import (
 from load.users import ENV_ITERATIONS
 
 _PERCENTS = {"p50": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99}
-_SSE_PREFIX = {"ttfe": "ttfe", "tth": "tth", "ttt": "ttt"}
+_SSE_ENTRIES = ("ttfe", "tth", "ttt", "sub_ttfe", "sub_tth", "sub_ttt")
 
 
 def load_users(path: str) -> list[type[User]]:
@@ -86,8 +86,8 @@ def final_metrics(env: Environment, elapsed: float) -> dict[str, float | None]:
     """Every gate metric the run measured."""
     calls = merged(env, "A2A")
     metrics = latency_metrics(calls)
-    for name, prefix in _SSE_PREFIX.items():
-        metrics.update(latency_metrics(merged(env, "SSE", name), prefix + "_"))
+    for name in _SSE_ENTRIES:
+        metrics.update(latency_metrics(merged(env, "SSE", name), name + "_"))
     streams = merged(env, "SSE", "ttt")
     metrics["requests"] = float(calls.num_requests)
     metrics["rps"] = calls.num_requests / elapsed if elapsed > 0 else 0.0

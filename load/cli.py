@@ -8,9 +8,9 @@ Example::
 Exit codes: 0 every gate holds and no task was lost; 1 a gate failed, a task was lost, no call
 succeeded, or the run itself failed; 2 bad input (one line naming what was wrong).
 
-Across machines: start the master with ``--expect-workers N --master-bind-host 0.0.0.0`` and each
-worker with ``a2a-harness load --worker --master-host HOST --scenario NAME`` (same scenario,
-version and headers). The lost-task check needs the task logs, so it runs only with local workers.
+Across machines: start the master with ``--master --expect-workers N --master-bind-host 0.0.0.0``
+and each worker with ``a2a-harness load --worker --master-host HOST --scenario NAME`` (same
+scenario, version and headers). The lost-task check needs the task logs, so it runs only with local workers.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--csv", help="Locust's CSV files with this prefix")
     add("--json", help="results file (gates, stats_over_time, metrics)")
     add("--workers", type=int, default=0, help="local Locust worker processes (master + N)")
-    add("--expect-workers", type=int, default=0, help="be a master for N remote workers")
+    add("--master", action="store_true", help="be the master of remote workers (--expect-workers)")
+    add("--expect-workers", type=int, default=0, help="how many remote workers to wait for")
     add("--master-bind-host", default="127.0.0.1")
     add("--master-port", type=int, default=5557)
     add("--worker", action="store_true", help="be a worker of a remote master")
@@ -96,8 +97,10 @@ def plan_from(args: argparse.Namespace) -> tuple[LoadPlan, list[Any]]:
     spawn_rate = args.spawn_rate if args.spawn_rate is not None else float(args.users)
     if spawn_rate <= 0:
         raise UsageError(f"--spawn-rate {spawn_rate}: must be more than zero")
-    if args.workers and args.expect_workers:
-        raise UsageError("--workers and --expect-workers: choose one")
+    if args.workers and (args.expect_workers or args.master):
+        raise UsageError("--workers (local) and --master/--expect-workers (remote): choose one")
+    if args.master and args.expect_workers < 1:
+        raise UsageError("--master needs --expect-workers N (N at least 1)")
     plan = LoadPlan(
         urls=urls,
         scenario_path=str(scenario),
@@ -154,11 +157,16 @@ class Progress:
 
     def __call__(self, point: dict[str, Any]) -> None:
         p95 = "-" if point.get("p95") is None else f"{point['p95']}ms"
+        limit = (
+            f"{self.plan.iterations} it"
+            if self.plan.iterations and self.plan.duration >= 600
+            else f"{self.plan.duration:.0f}s"
+        )
         total = point.get("requests_total") or 0
         failed = point.get("failures_total") or 0
         errors = 100.0 * failed / total if total else 0.0
         line = (
-            f"[{point['t']:6.1f}s/{self.plan.duration:.0f}s] users {point['users']:>4}  "
+            f"[{point['t']:6.1f}s/{limit}] users {point['users']:>4}  "
             f"requests {total:>7}  rps {point['rps']:>8.1f}  p95 {p95:>7}  errors {errors:.2f}%"
         )
         if self.tty:

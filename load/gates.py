@@ -7,7 +7,7 @@ must carry that kind's unit, so a typo fails loudly rather than gating on the wr
 
 - latency (``p50``, ``p90``, ``p95``, ``p99``, ``avg``, ``max`` of the A2A calls; ``ttfe_*`` time to
   first stream event; ``tth_*`` time to stream headers; ``ttt_*`` time to the stream's terminal
-  event): a duration, ``250ms``, ``0.25s`` or ``900us``; observed values are in milliseconds.
+  event; ``sub_ttfe_*`` … the same for SubscribeToTask streams): a duration, ``250ms``, ``0.25s`` or ``900us``; observed values are in milliseconds.
 - ``errors``: a percentage of failed requests, ``0.1%``.
 - ``rps`` (A2A calls per second), ``streams_per_s``, ``events_per_stream``, ``requests``,
   ``lost`` (tasks missing or unsettled after the drain): a plain number.
@@ -31,8 +31,9 @@ __all__ = [
 ]
 
 _PERCENTILES = ("p50", "p90", "p95", "p99", "avg", "max")
+_STREAM_PREFIXES = ("ttfe", "tth", "ttt", "sub_ttfe", "sub_tth", "sub_ttt")
 LATENCY_METRICS = frozenset(
-    [*_PERCENTILES] + [f"{prefix}_{p}" for prefix in ("ttfe", "tth", "ttt") for p in _PERCENTILES]
+    [*_PERCENTILES] + [f"{prefix}_{p}" for prefix in _STREAM_PREFIXES for p in _PERCENTILES]
 )
 PERCENT_METRICS = frozenset({"errors"})
 # metric -> True when higher is better (decides what "=" means)
@@ -114,7 +115,10 @@ def parse_gate(text: str) -> Gate:
         limit = float(_parse_unit(text, value, _NUMBER, "a number like 500").group(1))
         higher_is_better = NUMBER_METRICS[metric]
     else:
-        known = ", ".join(sorted(LATENCY_METRICS | PERCENT_METRICS | NUMBER_METRICS.keys()))
+        known = (
+            f"{' '.join(_PERCENTILES)} (also prefixed {' '.join(p + '_' for p in _STREAM_PREFIXES)}),"
+            f" errors, {' '.join(NUMBER_METRICS)}"
+        )
         raise GateError(f"--gate {text!r}: unknown metric {metric!r} (known: {known})")
     if op == "=":
         op = ">=" if higher_is_better else "<="

@@ -10,8 +10,7 @@ secrets: they are sent, never logged. Every request picks the next instance URL 
 the run can check at the end that none was lost.
 
 Request events: ``A2A`` entries are the calls themselves (a failed or invalid answer is a
-failure); ``SSE`` entries time the streams: ``tth`` (headers), ``ttfe`` (first event) and
-``ttt`` (terminal event, whose response length is the stream's event count).
+failure). The streaming users are in :mod:`load.stream_users`.
 """
 
 from __future__ import annotations
@@ -22,12 +21,13 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import gevent
 import gevent.monkey
+from geventhttpclient import HTTPClient
 from locust import User, events, task
 from locust.exception import StopUser
 
@@ -61,7 +61,7 @@ httpx = _import_httpx()
 # httpx logs every request at INFO: noise at thousands per second, and it slows the generator.
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
-__all__ = ["A2AUser", "BlockingSendUser", "NonBlockingPollUser", "StreamingSendUser"]
+__all__ = ["A2AUser", "BlockingSendUser", "ListTasksPagingUser", "NonBlockingPollUser"]
 
 ENV_URLS = "A2A_LOAD_URLS"
 ENV_VERSION = "A2A_LOAD_VERSION"
@@ -116,6 +116,9 @@ class _Shared:
 
 
 _shared: _Shared | None = None
+# What a failed plain call can raise: transport errors (OSError covers socket errors and
+# timeouts), bad JSON (ValueError) and answers A2A does not allow (ProtocolError).
+_CALL_ERRORS = (OSError, ProtocolError, ValueError, gevent.Timeout)
 
 
 def _settings(environment: Any) -> tuple[_Shared, Dialect, dict[str, str], float]:
@@ -154,10 +157,35 @@ class A2AUser(User):
     def on_start(self) -> None:
         self.shared, self.dialect, extra, timeout = _settings(self.environment)
         self.headers = {**self.dialect.headers, **extra}
+        # Streams are read with httpx (it hands over each small event as it arrives); plain
+        # calls go through geventhttpclient, which lets one Locust process send several times
+        # more requests per second than httpx does under gevent.
         self.client = httpx.Client(timeout=httpx.Timeout(timeout), headers=self.headers)
+        self._timeout = timeout
+        self._calls: dict[str, HTTPClient] = {}
 
     def on_stop(self) -> None:
         self.client.close()
+        for client in self._calls.values():
+            client.close()
+
+    def post_json(self, url: str, body: dict[str, Any]) -> tuple[int, bytes]:
+        """POST a JSON-RPC body on this user's keep-alive connection to ``url``."""
+        client = self._calls.get(url)
+        if client is None:
+            client = HTTPClient.from_url(
+                url,
+                headers=self.headers,
+                connection_timeout=self._timeout,
+                network_timeout=self._timeout,
+            )
+            self._calls[url] = client
+        path = urlsplit(url).path or "/"
+        response = client.post(path, body=json.dumps(body).encode())
+        try:
+            return response.status_code, response.read()
+        finally:
+            response.release()
 
     def begin_iteration(self) -> None:
         """Stop this user when the process's iteration budget is spent."""
@@ -191,14 +219,14 @@ class A2AUser(User):
         url = self.shared.next_url()
         started = time.perf_counter()
         try:
-            response = self.client.post(url, json=body)
-            if response.status_code != 200:
-                raise ProtocolError(f"HTTP {response.status_code}")
-            result = self.dialect.result(response.json())
-        except (httpx.HTTPError, ProtocolError, ValueError) as exc:
+            status, content = self.post_json(url, body)
+            if status != 200:
+                raise ProtocolError(f"HTTP {status}")
+            result = self.dialect.result(json.loads(content))
+        except _CALL_ERRORS as exc:
             self.fire(name, started, error=exc)
             return url, None
-        self.fire(name, started, length=len(response.content))
+        self.fire(name, started, length=len(content))
         return url, result
 
     def created(self, url: str, result: dict[str, Any], name: str) -> dict[str, Any] | None:
@@ -254,13 +282,14 @@ class NonBlockingPollUser(A2AUser):
             # The poll goes to the instance that created the task: an in-memory store is local.
             started_get = time.perf_counter()
             try:
-                response = self.client.post(url, json=self.dialect.get_task(found["id"]))
-                task_now = self.dialect.result(response.json())
-                state = self.dialect.task_state(task_now)
-            except (httpx.HTTPError, ProtocolError, ValueError) as exc:
+                status, content = self.post_json(url, self.dialect.get_task(found["id"]))
+                if status != 200:
+                    raise ProtocolError(f"HTTP {status}")
+                state = self.dialect.task_state(self.dialect.result(json.loads(content)))
+            except _CALL_ERRORS as exc:
                 self.fire("GetTask", started_get, error=exc)
                 return
-            self.fire("GetTask", started_get, length=len(response.content))
+            self.fire("GetTask", started_get, length=len(content))
             if state in SETTLED_STATES:
                 self.fire("settled", started, kind="POLL")
                 return
@@ -269,64 +298,42 @@ class NonBlockingPollUser(A2AUser):
         self.fire("settled", started, kind="POLL", error=error)
 
 
-class StreamingSendUser(A2AUser):
-    """SendStreamingMessage read to its end, timing headers, first event and terminal event."""
+class ListTasksPagingUser(A2AUser):
+    """Walk ListTasks pages (v1.0) while other users write: every page must be well formed."""
 
     abstract = True
-    prompt = "stream 5 20"
+    page_size = 50
+    max_pages = 5
 
     @task
-    def streaming_send(self) -> None:
+    def list_pages(self) -> None:
         self.begin_iteration()
         url = self.shared.next_url()
-        body = self.dialect.send(self.prompt, stream=True)
-        started = time.perf_counter()
-        marks: dict[str, float] = {}
-        count = 0
-        size = 0
-        try:
-            headers = {"Accept": "text/event-stream"}
-            with self.client.stream("POST", url, json=body, headers=headers) as response:
-                marks["tth"] = time.perf_counter()
-                content_type = response.headers.get("content-type", "")
-                if response.status_code != 200 or not content_type.startswith("text/event-stream"):
-                    raise ProtocolError(f"HTTP {response.status_code} {content_type!r}, not SSE")
-                task_id, state = None, None
-                for data in _sse_data(response.iter_lines()):
-                    count += 1
-                    size += len(data)
-                    marks.setdefault("ttfe", time.perf_counter())
-                    event_task, event_state = self.dialect.stream_event(
-                        self.dialect.result(json.loads(data))
-                    )
-                    if task_id is None and event_task is not None:
-                        task_id = event_task
-                        self.shared.record_task(url, task_id)
-                    state = event_state or state
-                    if state in SETTLED_STATES:
-                        marks["ttt"] = time.perf_counter()
-                        break
-                if "ttt" not in marks:
-                    raise ProtocolError(f"stream ended after {count} events without a final state")
-        except (httpx.HTTPError, ProtocolError, ValueError) as exc:
-            self.fire("SendStreamingMessage", started, length=size, error=exc)
-            return
-        self.fire("SendStreamingMessage", started, length=size)
-        for mark in ("tth", "ttfe", "ttt"):
-            elapsed = (marks[mark] - started) * 1000
-            length = count if mark == "ttt" else 0
-            self.fire(mark, started, kind="SSE", length=length, elapsed_ms=elapsed)
-
-
-def _sse_data(lines: Iterator[str]) -> Iterator[str]:
-    """The data of each SSE event (multi-line data joined with newlines)."""
-    data: list[str] = []
-    for line in lines:
-        if not line:
-            if data:
-                yield "\n".join(data)
-                data = []
-        elif line.startswith("data:"):
-            data.append(line[5:].removeprefix(" "))
-    if data:
-        yield "\n".join(data)
+        token = ""
+        seen: set[str] = set()
+        for _ in range(self.max_pages):
+            started = time.perf_counter()
+            try:
+                status, content = self.post_json(
+                    url, self.dialect.list_tasks(self.page_size, token)
+                )
+                if status != 200:
+                    raise ProtocolError(f"HTTP {status}")
+                page = self.dialect.result(json.loads(content))
+                tasks = page.get("tasks")
+                if not isinstance(tasks, list) or len(tasks) > self.page_size:
+                    raise ProtocolError("ListTasks page without a tasks list of at most pageSize")
+                ids = [t.get("id") for t in tasks if isinstance(t, dict)]
+                repeated = len(seen.intersection(ids))
+                seen.update(i for i in ids if isinstance(i, str))
+                token = page.get("nextPageToken") or ""
+            except _CALL_ERRORS as exc:
+                self.fire("ListTasks", started, error=exc)
+                return
+            self.fire("ListTasks", started, length=len(content))
+            if repeated:
+                # Offset paging repeats tasks when writes land mid-walk; the spec does not forbid
+                # it, so it is counted (response length = repeats), not failed.
+                self.fire("repeated across pages", started, kind="PAGING", length=repeated)
+            if not token:
+                return

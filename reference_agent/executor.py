@@ -208,7 +208,8 @@ class Executor:
         assert body is not None, f"behaviour {invocation.behaviour.name} has no task body"
         try:
             await body(run, invocation)
-            await run.commit()  # events of a behaviour that returned without finish()
+            if run.pending:  # events of a behaviour that returned without finish()
+                await run.commit()
         except _TaskEnded:
             return
         except asyncio.CancelledError:
@@ -241,4 +242,5 @@ class Executor:
         handle = self._deadlines.pop(task_id, None)
         if handle is not None:
             handle.cancel()
-        self.stop(task_id)
+        if task_id in self._running:
+            self.stop(task_id)

@@ -33,6 +33,7 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, TextIO
 
@@ -42,15 +43,14 @@ from .model import utc_timestamp
 from .stamps import now_timestamp
 
 __all__ = [
+    "SINK",
     "JsonFormatter",
     "LogSink",
     "configure_logging",
     "flush_logs",
-    "info_enabled",
     "log_request",
     "log_state_change",
     "redact",
-    "use_sink",
 ]
 
 _SECRET_KEY = re.compile(
@@ -92,30 +92,45 @@ def _client_text(value: str | None) -> str | None:
 
 
 class LogSink:
-    """Complete log lines, buffered, written to ``stream`` in order (see the module docstring).
+    """Complete log lines, buffered, written to a stream in order (see the module docstring).
 
-    ``info`` says whether INFO lines are wanted; the hot paths test it before building a line.
-    Safe to call from any thread: lines written outside the event loop's thread go out at once.
+    The process has one, :data:`SINK`. ``info`` says whether INFO lines are wanted: hot paths
+    test ``SINK.info`` before they build a line. Safe to call from any thread: lines written
+    outside the event loop's thread go out at once.
     """
 
     #: buffered bytes that trigger a write at once (bounds memory within one loop iteration)
     max_buffered = 64 * 1024
 
-    def __init__(self, stream: TextIO | None, *, info: bool) -> None:
-        self.info = info and stream is not None
-        self._stream = stream
-        self._binary: BinaryIO | None = getattr(stream, "buffer", None)
+    def __init__(self, stream: TextIO | None = None, *, info: bool = False) -> None:
         # One growing buffer, not a list of lines: holding hundreds of small bytes objects
         # between flushes made the allocator return and re-fault pages, tripling a line's cost.
         self._buffer = bytearray()
         self._scheduled = False
         self._lock = threading.Lock()
+        self.info = False
+        self._stream: TextIO | None = None
+        self._binary: BinaryIO | None = None
+        self.redirect(stream, info=info)
+
+    def redirect(self, stream: TextIO | None, *, info: bool) -> tuple[TextIO | None, bool]:
+        """Write to ``stream`` from now on (``None``: nowhere); returns the previous settings.
+
+        Lines already buffered go to the previous stream first, so none is lost or reordered.
+        """
+        with self._lock:
+            self._write_locked()
+            previous = (self._stream, self.info)
+            self._stream = stream
+            self._binary = getattr(stream, "buffer", None)
+            self.info = info and stream is not None
+        return previous
 
     def write(self, line: bytes, *, urgent: bool = False) -> None:
         """Queue one line (ending with ``\\n``); written by the end of this loop iteration."""
-        if self._stream is None:
-            return
         with self._lock:
+            if self._stream is None:
+                return
             self._buffer += line
             if urgent or len(self._buffer) >= self.max_buffered:
                 self._write_locked()
@@ -156,20 +171,13 @@ class LogSink:
             data.clear()
 
 
-_sink = LogSink(None, info=False)  # silent until configure_logging (in-process use, tests)
-
-
-def use_sink(sink: LogSink) -> LogSink:
-    """Make ``sink`` the process's log sink; returns the previous one (tests capture with it)."""
-    global _sink
-    previous, _sink = _sink, sink
-    previous.flush()  # lines already written keep their place, before the new sink's
-    return previous
+SINK = LogSink()
+"""The process's log sink; silent until :func:`configure_logging` (in-process use, tests)."""
 
 
 def flush_logs() -> None:
     """Write every buffered line now (shutdown, before the process exits)."""
-    _sink.flush()
+    SINK.flush()
 
 
 class JsonFormatter(logging.Formatter):
@@ -196,7 +204,7 @@ class _SinkHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             line = self.format(record).encode("utf-8") + b"\n"
-            _sink.write(line, urgent=record.levelno >= logging.WARNING)
+            SINK.write(line, urgent=record.levelno >= logging.WARNING)
         except Exception:
             self.handleError(record)
 
@@ -211,7 +219,7 @@ def configure_logging(level: str = "info", stream: TextIO | None = None) -> None
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
-    use_sink(LogSink(stream or sys.stderr, info=numeric <= logging.INFO))
+    SINK.redirect(stream or sys.stderr, info=numeric <= logging.INFO)
     handler = _SinkHandler()
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
@@ -243,8 +251,7 @@ def log_request(
     events: int | None = None,
 ) -> None:
     """The one access line of a request; ``started`` is a ``time.perf_counter()`` value."""
-    sink = _sink
-    if not sink.info:
+    if not SINK.info:
         return
     line: dict[str, Any] = {
         "ts": now_timestamp(),
@@ -264,27 +271,31 @@ def log_request(
         line["error_code"] = error_code
     if events is not None:
         line["events"] = events
-    sink.write(orjson.dumps(line, option=_NEWLINE))
+    SINK.write(orjson.dumps(line, option=_NEWLINE))
 
 
-def log_state_change(task_id: str, context_id: str, state: str, trace_id: str | None) -> None:
-    """The line of one task state change (``state`` is the model's value, e.g. ``working``)."""
-    sink = _sink
-    if not sink.info:
+def log_state_change(
+    task_id: str, context_id: str, states: Iterable[str], trace_id: str | None
+) -> None:
+    """One line per state the task went through, in order (values such as ``working``)."""
+    if not SINK.info:
         return
-    line = {
-        "ts": now_timestamp(),
-        "level": "info",
-        "logger": "reference_agent.tasks",
-        "msg": f"task {task_id} {state}",
-        "task_id": task_id,
-        "context_id": _client_text(context_id),
-        "state": state,
-        "trace_id": trace_id,
-    }
-    sink.write(orjson.dumps(line, option=_NEWLINE))
-
-
-def info_enabled() -> bool:
-    """Whether INFO lines are written (lets callers skip preparing a line's fields)."""
-    return _sink.info
+    ts = now_timestamp()
+    context_id = _client_text(context_id)  # type: ignore[assignment]
+    lines = b"".join(
+        orjson.dumps(
+            {
+                "ts": ts,
+                "level": "info",
+                "logger": "reference_agent.tasks",
+                "msg": f"task {task_id} {state}",
+                "task_id": task_id,
+                "context_id": context_id,
+                "state": state,
+                "trace_id": trace_id,
+            },
+            option=_NEWLINE,
+        )
+        for state in states
+    )
+    SINK.write(lines)

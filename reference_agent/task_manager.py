@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .logs import info_enabled, log_state_change
+from .logs import SINK, log_state_change
 from .model import (
     INTERRUPTED_STATES,
     TERMINAL_STATES,
@@ -79,8 +79,10 @@ class TaskManager:
     async def create(self, task: Task, origin: RequestContext | None = None) -> None:
         """Store a new task (normally SUBMITTED) and log its first state."""
         await self.store.create_task(task)
-        if info_enabled():
-            log_state_change(task.id, task.context_id, task.status.state.value, _trace_id(origin))
+        if SINK.info:
+            log_state_change(
+                task.id, task.context_id, (task.status.state.value,), _trace_id(origin)
+            )
 
     @staticmethod
     def status_event(
@@ -113,11 +115,10 @@ class TaskManager:
         applied = await self.store.apply_events(
             task_id, events, message=user_message, expect=expect, snapshot=snapshot
         )
-        if info_enabled():
-            trace_id = _trace_id(origin)
-            for event in events:
-                if type(event) is StatusUpdate:
-                    log_state_change(task_id, event.context_id, event.status.state.value, trace_id)
+        if SINK.info:
+            states = [e.status.state.value for e in events if type(e) is StatusUpdate]
+            if states:
+                log_state_change(task_id, events[0].context_id, states, _trace_id(origin))
         if applied.push_targets and self.push is not None:
             self._fan_out(applied, origin)
         last = events[-1]

@@ -23,7 +23,7 @@ TASK_NOT_FOUND = -32001
 
 def _running_streaming_task(a2a: Target, check: Check) -> dict[str, Any]:
     needs_streaming(a2a, check)
-    task = a2a.task_or_na("stream-long", blocking=False, timeout=5.0)
+    task = a2a.task_or_na("stream-long", blocking=False, timeout=min(5.0, a2a.http.timeout))
     a2a.to_cancel.append(task["id"])
     if a2a.dialect.is_terminal(task):
         check.not_applicable("the 'stream-long' task had already finished when the send answered")

@@ -5,7 +5,8 @@ locust -f load/scenarios/mixed.py --host http://127.0.0.1:9999/ --a2a-url http:/
 
 from __future__ import annotations
 
-from load.users import BlockingSendUser, NonBlockingPollUser, StreamingSendUser
+from load.stream_users import StreamingSendUser
+from load.users import BlockingSendUser, NonBlockingPollUser
 
 
 class MixedBlocking(BlockingSendUser):

@@ -5,7 +5,7 @@ locust -f load/scenarios/streaming.py --host http://127.0.0.1:9999/ --headless -
 
 from __future__ import annotations
 
-from load.users import StreamingSendUser
+from load.stream_users import StreamingSendUser
 
 
 class StreamingSend(StreamingSendUser):

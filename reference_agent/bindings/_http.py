@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ..logs import info_enabled, log_request
+from ..logs import SINK, log_request
 from ..telemetry import trace_id_of
 
 __all__ = [
@@ -143,7 +143,7 @@ class AccessLog:
         events: int | None = None,
         http_method: str = "POST",
     ) -> None:
-        if not info_enabled():
+        if not SINK.info:
             return
         log_request(
             http_method=http_method,

@@ -69,28 +69,33 @@ class _EventLog:
         self.events: list[TaskEvent] = []
         self.closed = False
         # One future per waiter: cancelling one waiting subscriber must not wake the others
-        # with CancelledError, which a single shared future would do.
-        self._waiters: list[asyncio.Future[None]] = []
+        # with CancelledError, which a single shared future would do. Most tasks never have a
+        # waiter, so the list is made on the first one.
+        self._waiters: list[asyncio.Future[None]] | None = None
 
     def extend(self, events: Sequence[TaskEvent]) -> None:
         self.events.extend(events)
-        self._wake()
+        if self._waiters:
+            self._wake()
 
     def close(self) -> None:
         self.closed = True
-        self._wake()
+        if self._waiters:
+            self._wake()
 
     def wait(self) -> asyncio.Future[None]:
         waiter = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
         self._waiters.append(waiter)
         return waiter
 
     def _wake(self) -> None:
-        if self._waiters:
-            for waiter in self._waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
-            self._waiters.clear()
+        assert self._waiters is not None
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._waiters.clear()
 
 
 class _LogSubscription(Subscription):

@@ -149,23 +149,23 @@ PROOFS: dict[str, Proof] = {
     "push-delete-ignored": Proof("OP-11e", {"OP-11e": "FAIL"}),
     "push-delete-twice-fails": Proof("OP-11f", {"OP-11f": "FAIL"}),
     "push-inline-ignored": Proof(
-        "PUSH-2,PUSH-8", {"PUSH-2": "FAIL", "PUSH-8": "FAIL"}, args=("--a2a-timeout", "2")
+        "PUSH-2,PUSH-8", {"PUSH-2": "FAIL", "PUSH-8": "FAIL"}, args=("--a2a-timeout", "1")
     ),
     "push-no-auth": Proof("PUSH-5", {"PUSH-5": "FAIL"}),
     "push-no-token": Proof("PUSH-7", {"PUSH-7": "NON-STRICT"}),
     "push-plain-json": Proof("PUSH-6", {"PUSH-6": "NON-STRICT"}),
     "push-garbage-body": Proof(
-        "PUSH-3,PUSH-4", {"PUSH-3": "FAIL", "PUSH-4": "NON-STRICT"}, args=("--a2a-timeout", "2")
+        "PUSH-3,PUSH-4", {"PUSH-3": "FAIL", "PUSH-4": "NON-STRICT"}, args=("--a2a-timeout", "1")
     ),
     "push-wrong-task": Proof("PUSH-17,PUSH-4", {"PUSH-17": "FAIL", "PUSH-4": "NON-STRICT"}),
     "push-no-trace": Proof("PUSH-15", {"PUSH-15": "INFO"}),
     "push-first-only": Proof(
         "PUSH-16,PUSH-8b",
         {"PUSH-16": "FAIL", "PUSH-8b": "NON-STRICT"},
-        args=("--a2a-timeout", "2"),
+        args=("--a2a-timeout", "1"),
     ),
     "push-dropped": Proof(
-        "PUSH-8,PUSH-8b", {"PUSH-8": "FAIL", "PUSH-8b": "NON-STRICT"}, args=("--a2a-timeout", "2")
+        "PUSH-8,PUSH-8b", {"PUSH-8": "FAIL", "PUSH-8b": "NON-STRICT"}, args=("--a2a-timeout", "1")
     ),
     # robustness (issue 4)
     "fuzz-data-part-500": Proof("ROBUST-1", {"ROBUST-1": "FAIL"}),

@@ -23,6 +23,7 @@ def test_passing_gates_exit_0_with_table_and_results_file(
         "--gate", "p95<5s", "--gate", "errors<1%", "--gate", "rps>1", "--gate", "lost=0",
         "--a2a-header", "X-Load-Token:$SECRET_FOR_TEST",
         "--json", str(out), "--csv", str(tmp_path / "stats"),
+        env={"SECRET_FOR_TEST": "tok-9f8e7d"},
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     assert "PASSED" in run.stdout
@@ -41,6 +42,7 @@ def test_passing_gates_exit_0_with_table_and_results_file(
     assert load["lost_tasks"]["checked"] == load["metrics"]["requests"]
     assert load["header_names"] == ["X-Load-Token"]
     assert (tmp_path / "stats_stats.csv").is_file()
+    assert "tok-9f8e7d" not in run.stdout + run.stderr + out.read_text()
 
 
 def test_failing_gate_exits_1_with_the_table(agent: AgentProcess, tmp_path: Path) -> None:
@@ -103,3 +105,9 @@ def test_remote_agent_needs_allow_remote() -> None:
     run = harness_load("--agent-url", "http://agent.example.com/", timeout=30)
     assert run.returncode == 2
     assert "--allow-remote" in run.stderr
+
+
+def test_master_needs_expected_workers() -> None:
+    run = harness_load("--agent-url", "http://127.0.0.1:9/", "--master", timeout=30)
+    assert run.returncode == 2
+    assert "--master needs --expect-workers" in run.stderr

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from fixtures.agent_process import start_agents, stop_agents
+from fixtures.agent_process import AgentProcess, start_agents, stop_agents
+from fixtures.ports import free_port
 from tests.load._run import harness_load
 
 
@@ -25,3 +29,36 @@ def test_master_and_two_workers_over_two_instances(tmp_path: Path) -> None:
     assert load["workers"] == 2
     assert load["lost_tasks"]["checked"] == 40  # every iteration of both workers created a task
     assert load["lost_tasks"]["lost"] == 0
+
+
+def test_remote_style_master_and_worker_on_loopback(agent: AgentProcess) -> None:
+    """``--master --expect-workers 1`` plus a separate ``--worker`` process, as across machines."""
+    port = free_port()
+    worker_cmd = [sys.executable, "-m", "a2a_harness", "load", "--worker"]
+    worker_cmd += [
+        "--master-host",
+        "127.0.0.1",
+        "--master-port",
+        str(port),
+        "--scenario",
+        "blocking",
+    ]
+    worker = subprocess.Popen(
+        worker_cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "A2A_LOAD_HEADERS": '{"X-Load": "token-from-secret"}'},
+    )
+    try:
+        run = harness_load(
+            "--agent-url", agent.url, "--master", "--expect-workers", "1",
+            "--master-port", str(port), "--users", "2", "--duration", "2s", "--gate", "errors=0%",
+        )  # fmt: skip
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "remote workers" in run.stdout  # the lost-task check says why it did not run
+        assert worker.wait(30) == 0  # the master's quit ends the worker
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(5)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from reference_agent.config import AgentSettings
 from reference_agent.engine import TaskService
-from reference_agent.logs import LogSink, use_sink
+from reference_agent.logs import SINK
 from reference_agent.model import (
     Message,
     Part,
@@ -36,12 +36,12 @@ BOUND = 10.0  # seconds: every wait in these tests is bounded by this
 def captured_log_lines() -> Iterator[list[dict[str, Any]]]:
     """The JSON log lines written inside the block (INFO on), parsed; filled at its end."""
     stream = io.StringIO()
-    previous = use_sink(LogSink(stream, info=True))
+    previous_stream, previous_info = SINK.redirect(stream, info=True)
     lines: list[dict[str, Any]] = []
     try:
         yield lines
     finally:
-        use_sink(previous)  # writes what our sink still buffers
+        SINK.redirect(previous_stream, info=previous_info)  # writes what is still buffered
         lines.extend(json.loads(line) for line in stream.getvalue().splitlines())
 
 

@@ -309,3 +309,14 @@ def test_absurdly_nested_bodies_are_shown_as_text() -> None:
     )
     html = render_html([parse_results(doc)])
     assert "[[[[" in html and "more characters not shown" in html
+
+
+def test_coverage_names_a_narrowed_run() -> None:
+    doc = results_doc(
+        [check("ERR-1", "PASS")],
+        [requirement("ERR-1")],
+        options={"select": ["ERR-*", "RPC-*"], "level": "must", "headers": []},
+    )
+    summary = parse_page(render_html([parse_results(doc)])).text("summary")
+    assert "The run selected only ERR-*, RPC-*." in summary
+    assert "Levels checked: MUST and above." in summary

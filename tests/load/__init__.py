@@ -1,0 +1,1 @@
+"""Tests of the load package: Locust gates, lost-task check, distributed mode."""
