@@ -2,7 +2,8 @@
 
 Both run as one uvicorn process on loopback (``bench/sdk_echo_agent.py`` is the SDK's echo agent);
 the scenario, users and duration are the same, one after the other, and the table prints both with
-the ratio reference/SDK. ``--ceiling`` instead measures the load generator itself against a bare
+the ratio reference/SDK. Compare with ``blocking`` (the default): the SDK agent only echoes, so
+prompts like ``stream 5 20`` do not stream there. ``--ceiling`` instead measures the load generator itself against a bare
 ASGI app (``load/tools/bare_a2a.py``): blocking sends per second and streams opened per second for
 one Locust process (and with ``--workers``).
 
