@@ -114,10 +114,11 @@ def read_config(version: str, result: Any) -> ConfigView:
             view.problems.append("authentication must be {scheme, credentials?} (scheme a string)")
     else:
         view.task_id = _str(result.get("taskId"))
-        inner = result.get("pushNotificationConfig")
-        if not isinstance(inner, dict):
+        nested = result.get("pushNotificationConfig")
+        if not isinstance(nested, dict):
             view.problems.append("pushNotificationConfig is missing or not an object")
             return view
+        inner = nested
         auth = inner.get("authentication")
         if auth is not None and not (
             isinstance(auth, dict)

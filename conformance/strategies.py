@@ -56,7 +56,7 @@ def unicode_text(max_size: int = 200) -> st.SearchStrategy[str]:
 
     Lone surrogates are left out: they cannot be encoded as UTF-8, so no valid request holds
     them (the malformed family sends invalid UTF-8 on purpose instead)."""
-    return st.text(st.characters(exclude_categories=("Cs",)), max_size=max_size)
+    return st.text(st.characters(exclude_categories=["Cs"]), max_size=max_size)
 
 
 def _sized_text() -> st.SearchStrategy[str]:
@@ -72,8 +72,13 @@ def _sized_text() -> st.SearchStrategy[str]:
 
 def json_values(max_leaves: int = 12) -> st.SearchStrategy[Any]:
     """Any JSON value (what v1.0 ``Part.data`` may hold): nested lists and objects."""
-    scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | unicode_text(40)
-    scalars |= st.floats(allow_nan=False, allow_infinity=False)
+    scalars: st.SearchStrategy[Any] = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**53), 2**53),
+        st.floats(allow_nan=False, allow_infinity=False),
+        unicode_text(40),
+    )
     return st.recursive(
         scalars,
         lambda inner: (

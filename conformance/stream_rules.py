@@ -67,7 +67,8 @@ def reassemble(items: list[StreamItem]) -> tuple[dict[str, Reassembled], list[st
             problems.append(f"event {index}: artifact update without artifact.artifactId")
             continue
         artifact_id = artifact["artifactId"]
-        parts = artifact.get("parts") if isinstance(artifact.get("parts"), list) else []
+        raw_parts = artifact.get("parts")
+        parts: list[Any] = raw_parts if isinstance(raw_parts, list) else []
         current = artifacts.get(artifact_id)
         if current is not None and current.last_chunk:
             problems.append(

@@ -61,9 +61,13 @@ class TaskActions(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Invocation:
-    """A selected behaviour with its parsed arguments and the message that triggered it."""
+    """A selected behaviour with its parsed arguments and the message that triggered it.
+
+    Not frozen only because a frozen dataclass is slower to build (one per task); treat it as
+    immutable.
+    """
 
     behaviour: Behaviour
     args: tuple[float, ...]
@@ -132,7 +136,7 @@ class Behaviour:
 # -- bodies -------------------------------------------------------------------------------------
 async def _echo(run: TaskActions, inv: Invocation) -> None:
     await run.working()
-    await run.artifact(Artifact(artifact_id="echo", name="echo", parts=list(inv.message.parts)))
+    await run.artifact(Artifact("echo", list(inv.message.parts), "echo"))
     await run.finish(TaskState.COMPLETED)
 
 

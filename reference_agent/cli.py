@@ -113,10 +113,13 @@ def _store_url(text: str) -> str:
     if text.startswith("memory://") or text == "memory":
         return "memory://"
     if scheme in ("redis", "rediss"):
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: the Redis task store is not supported yet; use memory://"
-        )
-    raise argparse.ArgumentTypeError(f"expected memory:// (redis:// comes later), got {text!r}")
+        if not urlsplit(text).hostname:
+            raise argparse.ArgumentTypeError(f"expected redis://host:port/db, got {scheme}://…")
+        return text
+    # Only the scheme is echoed: a store URL may carry a password.
+    raise argparse.ArgumentTypeError(
+        f"expected memory:// or redis://host:port/db, got {scheme}://…"
+    )
 
 
 def _extension_uri(text: str) -> str:

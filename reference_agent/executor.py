@@ -39,6 +39,7 @@ __all__ = ["DEADLINE_MESSAGE", "Executor"]
 logger = logging.getLogger("reference_agent.executor")
 
 DEADLINE_MESSAGE = "task deadline exceeded"
+_CRASHED = "internal error in the agent"
 
 
 class _TaskEnded(Exception):
@@ -51,17 +52,37 @@ class _TaskRun:
     Events are collected and applied in one atomic step when the behaviour finishes, pauses or
     returns (:meth:`commit`): subscribers and webhooks get the same events in the same order,
     and an instant behaviour such as ``echo`` costs one store step instead of one per event.
+
+    A *deferred* run belongs to a task not stored yet (a blocking request for an instant
+    behaviour): nothing is applied while the behaviour runs, and the executor then stores the
+    task together with every event in one step (:meth:`Executor.run_inline`).
     """
 
-    __slots__ = ("context_id", "final", "manager", "origin", "pending", "settled", "task_id")
+    __slots__ = (
+        "context_id",
+        "deferred",
+        "final",
+        "manager",
+        "origin",
+        "pending",
+        "settled",
+        "task_id",
+    )
 
     def __init__(
-        self, manager: TaskManager, task_id: str, context_id: str, origin: RequestContext | None
+        self,
+        manager: TaskManager,
+        task_id: str,
+        context_id: str,
+        origin: RequestContext | None,
+        *,
+        deferred: bool = False,
     ) -> None:
         self.manager = manager
         self.task_id = task_id
         self.context_id = context_id
         self.origin = origin
+        self.deferred = deferred
         self.pending: list[TaskEvent] = []
         self.settled = False  # reached a terminal/interrupted state, or found the task ended
         self.final: Task | None = None  # snapshot after this run's own finish()
@@ -84,12 +105,14 @@ class _TaskRun:
         self.settled = True
 
     async def pause(self, seconds: float) -> None:
+        if self.deferred:
+            raise RuntimeError("an instant behaviour must not pause (declare instant=False)")
         await self.commit()  # what happened so far is visible while the behaviour waits
         await asyncio.sleep(seconds)
 
     async def commit(self, *, snapshot: bool = False) -> Task | None:
         """Apply the collected events; raises :class:`_TaskEnded` if the task ended meanwhile."""
-        if not self.pending:
+        if not self.pending or self.deferred:
             return None
         events, self.pending = self.pending, []
         try:
@@ -100,6 +123,25 @@ class _TaskRun:
             self.settled = True
             raise _TaskEnded from None
         return applied.task
+
+    async def fail(self, reason: str) -> None:
+        """End the task FAILED with ``reason`` after what the behaviour emitted, unless it ended.
+
+        Events that the state machine refuses (a behaviour's bug) are dropped: the failure
+        itself must still reach the task.
+        """
+        self.pending.append(
+            self.manager.status_event(self.task_id, self.context_id, TaskState.FAILED, reason)
+        )
+        try:
+            await self.commit()
+        except _TaskEnded:
+            return
+        except IllegalTransitionError:
+            self.pending = self.pending[-1:]
+            with contextlib.suppress(_TaskEnded):
+                await self.commit()
+        self.settled = True
 
 
 class Executor:
@@ -128,16 +170,35 @@ class Executor:
         runner.add_done_callback(lambda _: self._forget_runner(task_id, runner))
 
     async def run_inline(
-        self, invocation: Invocation, task_id: str, context_id: str, origin: RequestContext | None
+        self,
+        invocation: Invocation,
+        task_id: str,
+        context_id: str,
+        origin: RequestContext | None,
+        *,
+        new_task: Task | None = None,
     ) -> Task | None:
         """Run an instant behaviour in the caller's task; the snapshot after its finish, if any.
+
+        With ``new_task`` (not stored yet, no push config), the task is stored together with
+        every event of the run in one atomic step: nobody could observe it in between anyway,
+        and the hot path saves a store step. Errors of that step (store full) propagate.
 
         The deadline is armed only if the task is still live afterwards (interrupted): an
         instant behaviour cannot outlive it, and the hot path saves a timer.
         """
-        run = _TaskRun(self.manager, task_id, context_id, origin)
+        run = _TaskRun(self.manager, task_id, context_id, origin, deferred=new_task is not None)
         await self._run(invocation, run)
-        final = run.final
+        if new_task is None:
+            final = run.final
+        else:
+            try:
+                applied = await self.manager.create(new_task, run.pending, origin, snapshot=True)
+            except IllegalTransitionError:  # the behaviour emitted nonsense: it is a crash
+                logger.error("behaviour %s emitted an illegal event", invocation.behaviour.name)
+                failed = self.manager.status_event(task_id, context_id, TaskState.FAILED, _CRASHED)
+                applied = await self.manager.create(new_task, (failed,), origin, snapshot=True)
+            final = None if applied is None else applied.task  # None: the run emitted nothing
         if final is None or final.status.state not in TERMINAL_STATES:
             self.schedule_deadline(task_id, context_id)
         return final
@@ -214,20 +275,17 @@ class Executor:
             return
         except asyncio.CancelledError:
             # Whoever cancelled us normally ended the task first; if not (the request running
-            # an inline behaviour was cancelled), make sure it does not stay live.
-            if not run.settled:
+            # an inline behaviour was cancelled), make sure it does not stay live. A deferred
+            # run's task does not exist yet: there is nothing to fail.
+            if not run.settled and not run.deferred:
                 self._spawn(self.fail_if_live(run.task_id, run.context_id, "execution interrupted"))
             raise
         except Exception:
             logger.exception("behaviour %s crashed", invocation.behaviour.name)
-            with contextlib.suppress(_TaskEnded):
-                await run.commit()  # what it did before crashing still happened
-            await self.fail_if_live(run.task_id, run.context_id, "internal error in the agent")
+            await run.fail(_CRASHED)  # what it did before crashing still happened
             return
         if not run.settled:
-            await self.fail_if_live(
-                run.task_id, run.context_id, "behaviour ended without a final state"
-            )
+            await run.fail("behaviour ended without a final state")
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         task: asyncio.Task[Any] = asyncio.get_running_loop().create_task(coro)

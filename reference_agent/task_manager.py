@@ -76,13 +76,33 @@ class TaskManager:
         """Call ``hook(task_id)`` whenever a task reaches a terminal state through this manager."""
         self._final_hooks.append(hook)
 
-    async def create(self, task: Task, origin: RequestContext | None = None) -> None:
-        """Store a new task (normally SUBMITTED) and log its first state."""
-        await self.store.create_task(task)
+    async def create(
+        self,
+        task: Task,
+        events: Sequence[TaskEvent] = (),
+        origin: RequestContext | None = None,
+        *,
+        snapshot: bool = False,
+    ) -> Applied | None:
+        """Store a new task (normally SUBMITTED) and log its first state.
+
+        With ``events``, they are applied in the same atomic step (:meth:`TaskStore.
+        create_task_with_events`), then logged, pushed and hooked as by :meth:`apply`; the
+        result is that step's :class:`Applied` (else ``None``).
+        """
+        first_state = task.status.state
+        applied = None
+        if events:
+            applied = await self.store.create_task_with_events(task, events, snapshot=snapshot)
+        else:
+            await self.store.create_task(task)
         if SINK.info:
-            log_state_change(
-                task.id, task.context_id, (task.status.state.value,), _trace_id(origin)
-            )
+            states = [first_state]
+            states += [e.status.state for e in events if type(e) is StatusUpdate]
+            log_state_change(task.id, task.context_id, states, _trace_id(origin))
+        if applied is not None:
+            self._after(task.id, applied, origin)
+        return applied
 
     @staticmethod
     def status_event(
@@ -116,15 +136,10 @@ class TaskManager:
             task_id, events, message=user_message, expect=expect, snapshot=snapshot
         )
         if SINK.info:
-            states = [e.status.state.value for e in events if type(e) is StatusUpdate]
+            states = [e.status.state for e in events if type(e) is StatusUpdate]
             if states:
                 log_state_change(task_id, events[0].context_id, states, _trace_id(origin))
-        if applied.push_targets and self.push is not None:
-            self._fan_out(applied, origin)
-        last = events[-1]
-        if type(last) is StatusUpdate and last.status.state in TERMINAL_STATES:
-            for hook in self._final_hooks:
-                hook(task_id)
+        self._after(task_id, applied, origin)
         return applied
 
     async def set_status(
@@ -175,6 +190,14 @@ class TaskManager:
         return await self.apply(task_id, (event,), origin=origin, snapshot=snapshot)
 
     # -- internals -----------------------------------------------------------------------------
+    def _after(self, task_id: str, applied: Applied, origin: RequestContext | None) -> None:
+        if applied.push_targets and self.push is not None:
+            self._fan_out(applied, origin)
+        last = applied.events[-1]
+        if type(last) is StatusUpdate and last.status.state in TERMINAL_STATES:
+            for hook in self._final_hooks:
+                hook(task_id)
+
     def _fan_out(self, applied: Applied, origin: RequestContext | None) -> None:
         assert self.push is not None
         targets = [(r.config, r.version) for r in applied.push_targets]

@@ -91,7 +91,7 @@ class V10Dialect:
     def decode_send(self, params: dict[str, Any]) -> SendMessageRequest:
         message = decode_message(params.get("message"), "params.message")
         if len(params) == 1:  # the common case: just a message
-            return SendMessageRequest(message=message)
+            return SendMessageRequest(message)
         request = SendMessageRequest(
             message=message,
             metadata=opt_object(params, "metadata", "params"),

@@ -32,7 +32,7 @@ __all__ = [
 
 
 def open_store(settings: AgentSettings) -> TaskStore:
-    """The store named by ``settings.store_url`` (``memory://`` today).
+    """The store named by ``settings.store_url``: ``memory://`` or ``redis://``/``rediss://``.
 
     Raises ``ValueError`` with a clear message for a scheme this build does not support.
     """
@@ -42,4 +42,13 @@ def open_store(settings: AgentSettings) -> TaskStore:
         return MemoryTaskStore(
             task_ttl_seconds=settings.task_ttl_seconds, max_tasks=settings.max_tasks
         )
-    raise ValueError(f"unsupported task store {url!r}: only memory:// is available in this version")
+    if scheme in ("redis", "rediss"):
+        # Imported here so that memory mode never loads the Redis client.
+        from .redis import RedisTaskStore
+
+        return RedisTaskStore(
+            url, task_ttl_seconds=settings.task_ttl_seconds, max_tasks=settings.max_tasks
+        )
+    raise ValueError(
+        f"unsupported task store {url.split('://', 1)[0]!r}: use memory:// or redis://host:port/db"
+    )

@@ -36,6 +36,7 @@ from ..model import (
     TaskState,
 )
 from ..service import ProtocolVersion
+from ..state_machine import check_events
 
 __all__ = [
     "MAX_PUSH_CONFIGS_PER_TASK",
@@ -146,6 +147,19 @@ class TaskStore(abc.ABC):
 
         Raises ``ServiceUnavailableError`` when the store is full of live tasks.
         """
+
+    async def create_task_with_events(
+        self, task: Task, events: Sequence[TaskEvent], *, snapshot: bool = True
+    ) -> Applied:
+        """:meth:`create_task`, then :meth:`apply_events` on it, as one step where possible.
+
+        Nobody can subscribe to a task before it exists, so a store may insert the task with
+        its events already applied (the memory store does); this default takes two steps.
+        Raises what either step raises; if the events are refused, the task is not stored.
+        """
+        check_events(task.id, task.status.state, events)  # refuse before storing anything
+        await self.create_task(task)
+        return await self.apply_events(task.id, events, snapshot=snapshot)
 
     @abc.abstractmethod
     async def get_task(self, task_id: str, scope: TaskScope | None) -> Task | None:

@@ -137,11 +137,11 @@ class _ScopeIndex:
 class _Entry:
     __slots__ = ("ended_at", "key", "log", "push", "scope", "seq", "task")
 
-    def __init__(self, task: Task, scope: TaskScope) -> None:
+    def __init__(self, task: Task, scope: TaskScope, *, live: bool = True) -> None:
         self.task = task
         self.scope = scope
         self.key: _IndexKey = (task.status.timestamp, task.id)
-        self.log: _EventLog | None = _EventLog()
+        self.log: _EventLog | None = _EventLog() if live else None  # dropped once terminal
         self.seq = 0
         self.ended_at: float | None = None
         self.push: dict[str, PushRegistration] | None = None
@@ -150,15 +150,17 @@ class _Entry:
 def _snapshot(task: Task) -> Task:
     # Shallow on purpose: the store replaces statuses and artifacts instead of mutating them,
     # so only the lists need copying for a snapshot to stay frozen in time.
+    # Positional, in field order (id, context_id, status, history, artifacts, metadata, owner,
+    # tenant): snapshots are taken on every blocking request.
     return Task(
-        id=task.id,
-        context_id=task.context_id,
-        status=task.status,
-        history=list(task.history),
-        artifacts=list(task.artifacts),
-        metadata=task.metadata,
-        owner=task.owner,
-        tenant=task.tenant,
+        task.id,
+        task.context_id,
+        task.status,
+        list(task.history),
+        list(task.artifacts),
+        task.metadata,
+        task.owner,
+        task.tenant,
     )
 
 
@@ -168,6 +170,17 @@ def _insert_key(keys: list[_IndexKey], key: _IndexKey) -> None:
         keys.append(key)
     else:
         insort(keys, key)
+
+
+def _apply_event(task: Task, event: TaskEvent) -> None:
+    """Change ``task`` by one event the state machine already accepted."""
+    if type(event) is StatusUpdate:
+        status = event.status
+        if status.message is not None:
+            task.history.append(status.message)
+        task.status = status
+    else:
+        _apply_artifact(task, event)  # type: ignore[arg-type]
 
 
 def _apply_artifact(task: Task, update: ArtifactUpdate) -> None:
@@ -218,6 +231,27 @@ class MemoryTaskStore(TaskStore):
 
     # -- tasks ---------------------------------------------------------------------------------
     async def create_task(self, task: Task) -> None:
+        self._insert(task, task.status.state)
+
+    async def create_task_with_events(
+        self, task: Task, events: Sequence[TaskEvent], *, snapshot: bool = True
+    ) -> Applied:
+        # One step: validate, apply to the new record, then insert it with its final state.
+        # Nobody can hold a subscription yet and no push config exists, so the events need no
+        # log unless the task stays live (a later subscriber may replay from the start).
+        previous = task.status.state
+        state = check_events(task.id, previous, events)
+        if task.id in self._tasks:
+            raise InternalError(f"task id {task.id} already exists")
+        for event in events:
+            _apply_event(task, event)
+        entry = self._insert(task, state)
+        if entry.log is not None:
+            entry.log.extend(events)
+        entry.seq = len(events)
+        return Applied(_snapshot(task) if snapshot else None, events, entry.seq, previous, ())
+
+    def _insert(self, task: Task, state: TaskState) -> _Entry:
         now = self._clock()
         self._sweep(now)
         if task.id in self._tasks:
@@ -229,20 +263,21 @@ class MemoryTaskStore(TaskStore):
                     "(max_tasks); retry later"
                 )
             self._evict(next(iter(self._ended)))
-        scope = (
-            _ANONYMOUS
-            if task.owner is None and task.tenant is None
-            else TaskScope(task.owner, task.tenant)
-        )
-        entry = _Entry(task, scope)
+        if task.owner is None and task.tenant is None:
+            scope = _ANONYMOUS
+        else:
+            scope = TaskScope(task.owner, task.tenant)
+        entry = _Entry(task, scope, live=state not in TERMINAL_STATES)
         self._tasks[task.id] = entry
         index = self._index.get(scope)
         if index is None:
             index = self._index[scope] = _ScopeIndex()
         _insert_key(index.keys, entry.key)
         index.live += 1
-        if task.status.state in TERMINAL_STATES:
-            self._mark_ended(entry, now)
+        if entry.log is None:
+            entry.ended_at = now
+            self._ended[task.id] = now
+        return entry
 
     async def get_task(self, task_id: str, scope: TaskScope | None) -> Task | None:
         entry = self._visible(task_id, scope)
@@ -273,13 +308,7 @@ class MemoryTaskStore(TaskStore):
         targets = tuple(entry.push.values()) if entry.push else ()
         snapshots: list[Task] = []
         for event in events:
-            if type(event) is StatusUpdate:
-                status = event.status
-                if status.message is not None:
-                    task.history.append(status.message)
-                task.status = status
-            else:
-                _apply_artifact(task, event)  # type: ignore[arg-type]
+            _apply_event(task, event)
             if targets:
                 snapshots.append(_snapshot(task))
         entry.seq += len(events)

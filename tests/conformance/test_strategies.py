@@ -13,7 +13,7 @@ from conformance.client.dialects import dialect_for
 from conformance.schema import validate_object
 
 FAST = settings(
-    max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
 
 
@@ -37,7 +37,7 @@ def test_generated_messages_are_valid(version: str) -> None:
 def test_every_part_kind_is_generated(version: str) -> None:
     seen: set[str] = set()
 
-    @settings(max_examples=200, deadline=None, database=None)
+    @settings(max_examples=120, deadline=None, database=None)
     @given(strategies.parts(version))
     def prop(part: dict[str, object]) -> None:
         if version == "1.0":
@@ -65,7 +65,7 @@ def test_malformed_requests_break_what_they_say(version: str) -> None:
     methods = dict(dialect_for(version).methods)
     whats: set[str] = set()
 
-    @settings(max_examples=150, deadline=None, database=None)
+    @settings(max_examples=100, deadline=None, database=None)
     @given(strategies.malformed_requests(version, methods))
     def prop(bad: strategies.Malformed) -> None:
         whats.add(bad.what.split(" nested")[0])

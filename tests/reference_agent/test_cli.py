@@ -19,7 +19,7 @@ from reference_agent.cli import main, parse_settings
         (["--port", "abc"], "argument --port: expected an integer 0..65535, got 'abc'"),
         (["--port", "70000"], "argument --port: expected an integer 0..65535"),
         (["--streaming", "maybe"], "argument --streaming: expected on or off, got 'maybe'"),
-        (["--store", "redis://localhost:6379"], "the Redis task store is not supported yet"),
+        (["--store", "redis://"], "expected redis://host:port/db"),
         (["--store", "postgres://x"], "argument --store: expected memory://"),
         (["--task-timeout", "-1"], "argument --task-timeout: expected a number of seconds > 0"),
         (["--task-ttl", "0"], "argument --task-ttl: expected a number of seconds > 0"),

@@ -391,8 +391,8 @@ def test_open_store_supports_memory_and_names_unsupported_schemes() -> None:
     from reference_agent.config import AgentSettings
 
     assert isinstance(open_store(AgentSettings()), MemoryTaskStore)
-    with pytest.raises(ValueError, match="redis://h:1"):
-        open_store(AgentSettings(store_url="redis://h:1"))
+    with pytest.raises(ValueError, match="'postgres'"):
+        open_store(AgentSettings(store_url="postgres://h:1"))
 
 
 async def test_index_stays_bounded_under_updates_and_eviction() -> None:

@@ -64,7 +64,7 @@ def silent_stream(h: socketserver.StreamRequestHandler) -> None:
 
 
 def gzip_bomb(h: socketserver.StreamRequestHandler) -> None:
-    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
+    bomb = gzip.compress(b"\0" * (16 * 1024 * 1024), compresslevel=9)  # 16 KiB on the wire
     h.wfile.write(_headers(b"Content-Encoding: gzip\r\nContent-Type: application/json\r\n"))
     h.wfile.write(bomb)
 
