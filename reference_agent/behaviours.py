@@ -361,9 +361,14 @@ def select_behaviour(message: Message) -> Invocation:
                 return chosen
     for index, part in enumerate(message.parts):
         if part.kind == "text":
-            chosen = _from_spec(part.content, message, f"message.parts[{index}].text", strict=False)
-            if chosen is not None:
-                return chosen
+            # Most texts start with no behaviour name: settle that before building anything.
+            head = part.content.split(None, 1)
+            if head and head[0].lower() in BEHAVIOURS:
+                chosen = _from_spec(
+                    part.content, message, f"message.parts[{index}].text", strict=False
+                )
+                if chosen is not None:
+                    return chosen
             break
     return Invocation(BEHAVIOURS["echo"], (), message)
 

@@ -238,7 +238,6 @@ atexit.register(flush_logs)
 
 
 def log_request(
-    *,
     http_method: str,
     path: str,
     status: int,
@@ -250,7 +249,10 @@ def log_request(
     error_code: int | None = None,
     events: int | None = None,
 ) -> None:
-    """The one access line of a request; ``started`` is a ``time.perf_counter()`` value."""
+    """The one access line of a request; ``started`` is a ``time.perf_counter()`` value.
+
+    (Positional arguments are accepted because the binding calls this on every request.)
+    """
     if not SINK.info:
         return
     line: dict[str, Any] = {

@@ -146,14 +146,14 @@ class AccessLog:
         if not SINK.info:
             return
         log_request(
-            http_method=http_method,
-            path=self.path,
-            status=status,
-            started=self.started,
-            a2a_method=self.a2a_method,
-            version=self.version,
-            task_id=task_id,
-            trace_id=self.trace_id,
-            error_code=error_code,
-            events=events,
+            http_method,
+            self.path,
+            status,
+            self.started,
+            self.a2a_method,
+            self.version,
+            task_id,
+            self.trace_id,
+            error_code,
+            events,
         )

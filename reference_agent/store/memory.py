@@ -165,11 +165,13 @@ def _snapshot(task: Task) -> Task:
 
 
 def _insert_key(keys: list[_IndexKey], key: _IndexKey) -> None:
-    # Timestamps mostly grow: the new key is usually the largest, and appending skips a bisect.
+    # Timestamps mostly grow: the new key is usually the largest (append), or belongs among the
+    # last few keys of the same millisecond (a short bisect); else a full one.
     if not keys or keys[-1] < key:
         keys.append(key)
-    else:
-        insort(keys, key)
+        return
+    near = len(keys) - 16
+    insort(keys, key, near if near > 0 and keys[near] < key else 0)
 
 
 def _apply_event(task: Task, event: TaskEvent) -> None:
@@ -224,6 +226,8 @@ class MemoryTaskStore(TaskStore):
         self._tasks: dict[str, _Entry] = {}
         self._index: dict[TaskScope, _ScopeIndex] = {}
         self._ended: OrderedDict[str, float] = OrderedDict()  # terminal tasks, oldest end first
+        # When the oldest terminal task expires (never later; earlier only after evictions).
+        self._sweep_at = float("inf")
         self._cancel_listeners: list[CancelListener] = []
 
     def __len__(self) -> int:
@@ -276,7 +280,7 @@ class MemoryTaskStore(TaskStore):
         index.live += 1
         if entry.log is None:
             entry.ended_at = now
-            self._ended[task.id] = now
+            self._end(task.id, now)
         return entry
 
     async def get_task(self, task_id: str, scope: TaskScope | None) -> Task | None:
@@ -452,17 +456,26 @@ class MemoryTaskStore(TaskStore):
 
     def _mark_ended(self, entry: _Entry, now: float) -> None:
         entry.ended_at = now
-        self._ended[entry.task.id] = now
+        self._end(entry.task.id, now)
         if entry.log is not None:
             entry.log.close()
             entry.log = None
 
+    def _end(self, task_id: str, now: float) -> None:
+        if not self._ended:
+            self._sweep_at = now + self.task_ttl_seconds
+        self._ended[task_id] = now
+
     def _sweep(self, now: float) -> None:
+        if now < self._sweep_at:  # the oldest terminal task has not expired yet
+            return
         ttl = self.task_ttl_seconds
         ended = self._ended
+        self._sweep_at = float("inf")
         while ended:
             task_id, ended_at = next(iter(ended.items()))
             if now - ended_at < ttl:
+                self._sweep_at = ended_at + ttl
                 break
             self._evict(task_id)
 

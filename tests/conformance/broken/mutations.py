@@ -10,8 +10,10 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from .delivery import DELIVERY_MUTATIONS
 from .proxy import Mutation, ProxiedRequest, ProxiedResponse
+from .push import PUSH_MUTATIONS
+from .robustness import ROBUSTNESS_MUTATIONS
+from .streams import STREAM_MUTATIONS
 
 __all__ = ["MUTATIONS"]
 
@@ -794,4 +796,6 @@ MUTATIONS["error-no-errorinfo"] = Mutation(
     "error-no-errorinfo", "A2A errors carry no ErrorInfo", on_response=_rpc(_drop_error_data)
 )
 
-MUTATIONS.update(DELIVERY_MUTATIONS)
+# Issue 4: streams and subscriptions, push notifications, robustness.
+for _extra in (STREAM_MUTATIONS, PUSH_MUTATIONS, ROBUSTNESS_MUTATIONS):
+    MUTATIONS.update(_extra)
