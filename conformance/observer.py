@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from .client.dialects import TERMINAL, V03_STATES, V1_STATES
+from .stream_rules import parse_timestamp as _parse_time
 
 __all__ = ["StateObserver", "Violation"]
 
@@ -167,22 +168,6 @@ def _timestamp_problem(version: str, raw: Any) -> str | None:
     except ValueError:
         return "is not parsable as ISO 8601"
     return None
-
-
-def _parse_time(raw: Any) -> datetime | None:
-    """A status timestamp as an aware datetime (naive ones taken as UTC); None if unparsable."""
-    if not isinstance(raw, str):
-        return None
-    try:
-        text = raw.replace("Z", "+00:00")
-        if "." in text:
-            head, _, rest = text.partition(".")
-            digits = "".join(c for c in rest if c.isdigit())
-            text = f"{head}.{digits[:6].ljust(6, '0')}{rest[len(digits) :]}"
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _trim_fraction(raw: str) -> str:

@@ -184,9 +184,16 @@ def notification_shape_problems(version: str, body: Any) -> list[str]:
         return []
     if notification_task_id(version, body) is None:
         return ["the notification does not identify its task (no Task id or taskId)"]
-    if notification_state(version, body) is None and body.get("kind") != "artifact-update":
+    artifact = body.get("kind") == "artifact-update" or "artifactUpdate" in body
+    if notification_state(version, body) is None and not artifact:
         return ["the notification does not carry the task's state (status.state)"]
     return []
+
+
+def _v1_wrapped(body: dict[str, Any]) -> bool:
+    """A v0.3 notification in the v1.0 StreamResponse shape (SDKs serving both versions send
+    it): accepted, since v0.3 does not define the webhook body strictly."""
+    return len([m for m in _V1_MEMBERS if isinstance(body.get(m), dict)]) == 1
 
 
 def notification_task_id(version: str, body: Any) -> str | None:
@@ -194,7 +201,7 @@ def notification_task_id(version: str, body: Any) -> str | None:
     if not isinstance(body, dict):
         return None
     inner: Any = body
-    if version == "1.0":
+    if version == "1.0" or _v1_wrapped(body):
         members = [m for m in _V1_MEMBERS if m in body]
         inner = body[members[0]] if len(members) == 1 else None
     if not isinstance(inner, dict):
@@ -211,9 +218,13 @@ def notification_state(version: str, body: Any) -> str | None:
     if not isinstance(body, dict):
         return None
     inner: Any = body
-    if version == "1.0":
+    v1_shape = version == "1.0" or _v1_wrapped(body)
+    if v1_shape:
         inner = body.get("statusUpdate", body.get("task"))
     status = inner.get("status") if isinstance(inner, dict) else None
     raw = status.get("state") if isinstance(status, dict) else None
-    table = V1_STATES if version == "1.0" else V03_STATES
-    return table.get(raw) if isinstance(raw, str) else None
+    if not isinstance(raw, str):
+        return None
+    if version == "1.0":
+        return V1_STATES.get(raw)
+    return V03_STATES.get(raw) or (V1_STATES.get(raw) if v1_shape else None)

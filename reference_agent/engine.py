@@ -252,6 +252,8 @@ class TaskService:
             final = await self.store.get_task(task_id, None)
             if final is None:  # evicted meanwhile: only possible with a tiny TTL
                 raise _not_found(task_id)
+        if request.history_length is None:
+            return final
         return trim_history(final, request.history_length)
 
     async def send_streaming_message(

@@ -101,7 +101,8 @@ class _TaskRun:
 
     async def finish(self, state: TaskState, text: str | None = None) -> None:
         self.pending.append(self.manager.status_event(self.task_id, self.context_id, state, text))
-        self.final = await self.commit(snapshot=True)
+        if not self.deferred:
+            self.final = await self.commit(snapshot=True)
         self.settled = True
 
     async def pause(self, seconds: float) -> None:

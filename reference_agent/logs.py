@@ -95,8 +95,12 @@ class LogSink:
     """Complete log lines, buffered, written to a stream in order (see the module docstring).
 
     The process has one, :data:`SINK`. ``info`` says whether INFO lines are wanted: hot paths
-    test ``SINK.info`` before they build a line. Safe to call from any thread: lines written
-    outside the event loop's thread go out at once.
+    test ``SINK.info`` before they build a line.
+
+    Lines are buffered only on the thread that last configured the sink (:meth:`redirect`), the
+    one running the event loop (uvicorn's main thread); that thread alone touches the buffer, so
+    it needs no lock. A line from any other thread, or written while no loop runs, goes out at
+    once, under the lock that keeps writes to the stream whole.
     """
 
     #: buffered bytes that trigger a write at once (bounds memory within one loop iteration)
@@ -108,6 +112,7 @@ class LogSink:
         self._buffer = bytearray()
         self._scheduled = False
         self._lock = threading.Lock()
+        self._owner = threading.get_ident()
         self.info = False
         self._stream: TextIO | None = None
         self._binary: BinaryIO | None = None
@@ -117,58 +122,63 @@ class LogSink:
         """Write to ``stream`` from now on (``None``: nowhere); returns the previous settings.
 
         Lines already buffered go to the previous stream first, so none is lost or reordered.
+        The calling thread becomes the one that buffers.
         """
+        self.flush()
         with self._lock:
-            self._write_locked()
             previous = (self._stream, self.info)
             self._stream = stream
             self._binary = getattr(stream, "buffer", None)
             self.info = info and stream is not None
+            self._owner = threading.get_ident()
         return previous
 
     def write(self, line: bytes, *, urgent: bool = False) -> None:
         """Queue one line (ending with ``\\n``); written by the end of this loop iteration."""
-        with self._lock:
-            if self._stream is None:
-                return
-            self._buffer += line
-            if urgent or len(self._buffer) >= self.max_buffered:
-                self._write_locked()
-                return
-            if self._scheduled:
-                return
+        if self._stream is None:
+            return
+        if threading.get_ident() != self._owner:
+            self._emit(line)
+            return
+        self._buffer += line
+        if urgent or len(self._buffer) >= self.max_buffered:
+            self.flush()
+        elif not self._scheduled:
             try:
                 loop = asyncio.get_running_loop()
-            except RuntimeError:  # no loop in this thread: nobody would flush later
-                self._write_locked()
+            except RuntimeError:  # no loop: nobody would flush later
+                self.flush()
                 return
             self._scheduled = True
-        loop.call_soon(self.flush)
+            loop.call_soon(self.flush)
 
     def flush(self) -> None:
-        """Write every buffered line now."""
-        with self._lock:
-            self._write_locked()
-
-    def _write_locked(self) -> None:
-        self._scheduled = False
-        stream = self._stream
-        if not self._buffer or stream is None:
+        """Write every buffered line now (a no-op outside the buffering thread)."""
+        if threading.get_ident() != self._owner:
             return
-        data = self._buffer
-        # A closed or broken stderr must not take requests down with it.
-        try:
-            if self._binary is not None:
-                stream.flush()  # whatever others wrote to the text layer goes first
-                self._binary.write(data)
-                self._binary.flush()
-            else:
-                stream.write(data.decode("utf-8", "replace"))
-                stream.flush()
-        except (OSError, ValueError):
-            pass
-        finally:
-            data.clear()
+        self._scheduled = False
+        if self._buffer:
+            try:
+                self._emit(self._buffer)
+            finally:
+                self._buffer.clear()
+
+    def _emit(self, data: bytes | bytearray) -> None:
+        with self._lock:
+            stream = self._stream
+            if stream is None:
+                return
+            # A closed or broken stderr must not take requests down with it.
+            try:
+                if self._binary is not None:
+                    stream.flush()  # whatever others wrote to the text layer goes first
+                    self._binary.write(data)
+                    self._binary.flush()
+                else:
+                    stream.write(data.decode("utf-8", "replace"))
+                    stream.flush()
+            except (OSError, ValueError):
+                pass
 
 
 SINK = LogSink()
@@ -255,6 +265,11 @@ def log_request(
     """
     if not SINK.info:
         return
+    # Client-chosen strings are masked only if they could hold a credential (a space).
+    if a2a_method is not None and " " in a2a_method:
+        a2a_method = _mask(a2a_method)
+    if task_id is not None and " " in task_id:
+        task_id = _mask(task_id)
     line: dict[str, Any] = {
         "ts": now_timestamp(),
         "level": "info",
@@ -264,9 +279,9 @@ def log_request(
         "path": path,
         "status": status,
         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-        "a2a_method": _client_text(a2a_method),
+        "a2a_method": a2a_method,
         "version": version,
-        "task_id": _client_text(task_id),
+        "task_id": task_id,
         "trace_id": trace_id,
     }
     if error_code is not None:
@@ -276,30 +291,35 @@ def log_request(
     SINK.write(orjson.dumps(line, option=_NEWLINE))
 
 
-def _json_text(value: str | None) -> str:
-    return orjson.dumps(value).decode("utf-8")
-
-
 def log_state_change(
     task_id: str, context_id: str, states: Iterable[str], trace_id: str | None
 ) -> None:
-    """One line per state the task went through, in order (``TaskState`` members or values).
+    """One line per state the task went through, in order (state values such as ``working``).
 
-    ``task_id`` must be one this agent issued (a task that exists), ``trace_id`` a validated
-    W3C trace id or None: the line is formatted by hand, which costs half of building and
-    dumping a dict, and only ``context_id`` (the client's choice) needs JSON encoding.
+    The lines are formatted by hand (cheaper than building and dumping a dict per line): the
+    context id, a client's choice, is always JSON-encoded; task and trace ids, this agent's
+    UUIDs and validated hex, are checked to need no escaping and encoded if they do.
     """
     if not SINK.info:
         return
     ts = now_timestamp()
-    context = _json_text(_client_text(context_id))
-    trace = "null" if trace_id is None else f'"{trace_id}"'
+    task = task_id if _plain(task_id) else orjson.dumps(task_id).decode()[1:-1]
+    context = orjson.dumps(_client_text(context_id)).decode()
+    if trace_id is None:
+        trace = "null"
+    else:
+        trace = f'"{trace_id}"' if _plain(trace_id) else orjson.dumps(trace_id).decode()
     text = "".join(
         [
             f'{{"ts":"{ts}","level":"info","logger":"reference_agent.tasks",'
-            f'"msg":"task {task_id} {state}","task_id":"{task_id}","context_id":{context},'
+            f'"msg":"task {task} {state}","task_id":"{task}","context_id":{context},'
             f'"state":"{state}","trace_id":{trace}}}\n'
             for state in states
         ]
     )
-    SINK.write(text.encode("utf-8"))
+    SINK.write(text.encode())
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text`` can sit between JSON quotes as it is (no quote, backslash, control)."""
+    return text.isprintable() and '"' not in text and "\\" not in text

@@ -37,8 +37,9 @@ from .push import PushSender
 from .service import RequestContext
 from .stamps import new_id, now_timestamp
 from .store.base import Applied, TaskEvent, TaskStore
+from .telemetry import trace_id_of
 
-__all__ = ["TaskManager", "agent_message", "trace_id_of"]
+__all__ = ["TaskManager", "agent_message"]
 
 FinalHook = Callable[[str], None]
 
@@ -55,13 +56,6 @@ def agent_message(text: str, *, task_id: str | None, context_id: str) -> Message
         context_id=context_id,
         task_id=task_id,
     )
-
-
-def trace_id_of(traceparent: str | None) -> str | None:
-    """The trace id of a W3C ``traceparent`` (``00-<trace id>-<span id>-<flags>``), if valid."""
-    if traceparent and len(traceparent) >= 55 and traceparent[2] == "-":
-        return traceparent[3:35]
-    return None
 
 
 class TaskManager:
@@ -90,7 +84,7 @@ class TaskManager:
         create_task_with_events`), then logged, pushed and hooked as by :meth:`apply`; the
         result is that step's :class:`Applied` (else ``None``).
         """
-        first_state = task.status.state
+        first_state = task.status.state._value_  # a plain str: formatting an enum is slow
         applied = None
         if events:
             applied = await self.store.create_task_with_events(task, events, snapshot=snapshot)
@@ -98,7 +92,7 @@ class TaskManager:
             await self.store.create_task(task)
         if SINK.info:
             states = [first_state]
-            states += [e.status.state for e in events if type(e) is StatusUpdate]
+            states += [e.status.state._value_ for e in events if type(e) is StatusUpdate]
             log_state_change(task.id, task.context_id, states, _trace_id(origin))
         if applied is not None:
             self._after(task.id, applied, origin)
@@ -136,7 +130,7 @@ class TaskManager:
             task_id, events, message=user_message, expect=expect, snapshot=snapshot
         )
         if SINK.info:
-            states = [e.status.state for e in events if type(e) is StatusUpdate]
+            states = [e.status.state._value_ for e in events if type(e) is StatusUpdate]
             if states:
                 log_state_change(task_id, events[0].context_id, states, _trace_id(origin))
         self._after(task_id, applied, origin)
@@ -210,4 +204,7 @@ class TaskManager:
 
 
 def _trace_id(origin: RequestContext | None) -> str | None:
-    return trace_id_of(origin.traceparent) if origin is not None else None
+    # The validated trace id (hex) or None: log lines embed it as it is.
+    if origin is None or not origin.traceparent:
+        return None
+    return trace_id_of(origin.traceparent)

@@ -60,7 +60,11 @@ def validate_message(message: Message, settings: AgentSettings) -> None:
     size = 0
     limit = settings.max_message_bytes
     for part in parts:
-        size += _part_size(part)
+        content = part.content
+        if part.kind == "text" and content.isascii():  # the common part, sized without a call
+            size += len(content)
+        else:
+            size += _part_size(part)
         if size > limit:
             raise InvalidParamsError(
                 f"message content exceeds {limit} bytes (max_message_bytes)", field="message"

@@ -32,6 +32,7 @@ from conformance.webhook import Endpoint, Webhooks, record_notifications
 from fixtures.webhook_receiver import Notification
 
 __all__ = [
+    "UNKNOWN_CONFIG",
     "Crud",
     "Delivery",
     "created_config",
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 INVALID_PARAMS = -32602
+UNKNOWN_CONFIG = "a2a-harness-no-such-config"
 
 
 def needs_push(a2a: Target, check: Check) -> None:
@@ -109,9 +111,7 @@ def crud_round(a2a: Target, check: Check, webhooks: Webhooks) -> Crud:
         crud.listed, crud.list_problems = read_config_list(version, listing.result)
     else:
         crud.list_problems = [f"the list call answered {listing.error or listing.doc}"]
-    crud.get_unknown = a2a.rpc.call(
-        "push-get", get_params(version, task_id, "a2a-harness-no-such-config")
-    )
+    crud.get_unknown = a2a.rpc.call("push-get", get_params(version, task_id, UNKNOWN_CONFIG))
     crud.delete = a2a.rpc.call("push-delete", delete_params(version, task_id, config_id))
     crud.get_after_delete = a2a.rpc.call("push-get", get_params(version, task_id, config_id))
     after = a2a.rpc.call("push-list", list_params(version, task_id))

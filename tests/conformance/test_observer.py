@@ -70,3 +70,17 @@ def test_stale_snapshot_after_terminal_is_not_a_transition() -> None:
     assert obs.by_rule("transition") == []
     obs.observe_task("s", "1.0", _task("TASK_STATE_WORKING", "2025-01-01T10:00:06Z"))  # newer
     assert len(obs.by_rule("transition")) == 1
+
+
+def test_fractional_timestamp_keeps_its_offset() -> None:
+    """A fraction followed by an offset is parsed with that offset, not read as more digits."""
+    from datetime import UTC, datetime
+
+    from conformance.observer import _parse_time
+
+    assert _parse_time("2026-01-01T10:00:46.354+02:00") == datetime(
+        2026, 1, 1, 8, 0, 46, 354000, tzinfo=UTC
+    )
+    assert _parse_time("2026-01-01T10:00:46.123456789Z") == datetime(
+        2026, 1, 1, 10, 0, 46, 123456, tzinfo=UTC
+    )

@@ -149,6 +149,10 @@ def test_notification_payloads() -> None:
     task = {"kind": "task", "id": "t", "contextId": "c", "status": {"state": "working"}}
     assert push.notification_shape_problems("0.3", task) == []
     assert push.notification_state("0.3", task) == "working"
+    # v0.3 does not define the body strictly: the v1.0 shape some SDKs send is accepted.
+    assert push.notification_shape_problems("0.3", update) == []
+    assert push.notification_state("0.3", update) == "completed"
+    assert push.notification_task_id("0.3", update) == "t"
     assert push.notification_shape_problems("0.3", {"hello": "world"}) == [
         "the notification does not identify its task (no Task id or taskId)"
     ]
