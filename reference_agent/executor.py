@@ -61,6 +61,7 @@ class _TaskRun:
     __slots__ = (
         "context_id",
         "deferred",
+        "ended_at",
         "final",
         "manager",
         "origin",
@@ -83,6 +84,7 @@ class _TaskRun:
         self.context_id = context_id
         self.origin = origin
         self.deferred = deferred
+        self.ended_at: int | None = None  # deferred: how many events led to a terminal state
         self.pending: list[TaskEvent] = []
         self.settled = False  # reached a terminal/interrupted state, or found the task ended
         self.final: Task | None = None  # snapshot after this run's own finish()
@@ -103,6 +105,8 @@ class _TaskRun:
         self.pending.append(self.manager.status_event(self.task_id, self.context_id, state, text))
         if not self.deferred:
             self.final = await self.commit(snapshot=True)
+        elif self.ended_at is None and state in TERMINAL_STATES:
+            self.ended_at = len(self.pending)
         self.settled = True
 
     async def pause(self, seconds: float) -> None:
@@ -193,8 +197,11 @@ class Executor:
         if new_task is None:
             final = run.final
         else:
+            events = run.pending
+            if run.ended_at is not None:  # a stored task would refuse what follows its end
+                del events[run.ended_at :]
             try:
-                applied = await self.manager.create(new_task, run.pending, origin, snapshot=True)
+                applied = await self.manager.create(new_task, events, origin, snapshot=True)
             except IllegalTransitionError:  # the behaviour emitted nonsense: it is a crash
                 logger.error("behaviour %s emitted an illegal event", invocation.behaviour.name)
                 failed = self.manager.status_event(task_id, context_id, TaskState.FAILED, _CRASHED)

@@ -378,6 +378,86 @@ async def test_crashing_behaviour_fails_its_task(monkeypatch: pytest.MonkeyPatch
     assert "boom" not in task.status.message.parts[0].content  # type: ignore[union-attr]
 
 
+def _register(monkeypatch: pytest.MonkeyPatch, name: str, body: Any) -> None:
+    monkeypatch.setitem(
+        behaviours.BEHAVIOURS,  # type: ignore[arg-type]
+        name,
+        behaviours.Behaviour(name, name, (name,), body=body),
+    )
+
+
+async def _states_of(service: TaskService, text: str) -> tuple[Task, list[str]]:
+    """Run a blocking send (an instant behaviour: the task is stored with its events at once)."""
+    with captured_log_lines() as lines:
+        task = await _task(service, text)
+    return task, [r["state"] for r in lines if r["logger"] == "reference_agent.tasks"]
+
+
+async def test_instant_behaviour_ending_without_a_final_state_fails_its_task(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def unfinished(run: behaviours.TaskActions, inv: behaviours.Invocation) -> None:
+        await run.working("half way")
+
+    _register(monkeypatch, "unfinished", unfinished)
+    task, states = await _states_of(make_service(), "unfinished")
+    assert task.status.state is S.FAILED and states == ["submitted", "working", "failed"]
+    assert task.status.message is not None
+    assert task.status.message.parts[0].content == "behaviour ended without a final state"
+    assert [m.parts[0].content for m in task.history[1:]] == [
+        "half way",
+        "behaviour ended without a final state",
+    ]
+
+
+async def test_events_after_the_end_are_dropped_as_a_stored_task_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def chatty(run: behaviours.TaskActions, inv: behaviours.Invocation) -> None:
+        await run.finish(S.COMPLETED)
+        await run.working("too late")
+        raise RuntimeError("and then it crashed")
+
+    _register(monkeypatch, "chatty", chatty)
+    service = make_service()
+    task, states = await _states_of(service, "chatty")
+    assert task.status.state is S.COMPLETED and states == ["submitted", "completed"]
+    stored = await service.get_task(task.id, None, ctx())
+    assert stored.status.state is S.COMPLETED and len(stored.history) == 1
+
+
+async def test_illegal_events_of_an_instant_behaviour_fail_the_task(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def confused(run: behaviours.TaskActions, inv: behaviours.Invocation) -> None:
+        await run.finish(S.INPUT_REQUIRED)
+        await run.finish(S.AUTH_REQUIRED)  # no switching between interruptions
+
+    async def restless(run: behaviours.TaskActions, inv: behaviours.Invocation) -> None:
+        await run.working()
+        await run.pause(0.01)  # instant behaviours declare they never wait
+
+    _register(monkeypatch, "confused", confused)
+    _register(monkeypatch, "restless", restless)
+    service = make_service()
+    for name, expected in (
+        ("confused", ["submitted", "failed"]),
+        ("restless", ["submitted", "working", "failed"]),
+    ):
+        task, logged = await _states_of(service, name)
+        assert task.status.state is S.FAILED and logged == expected, name
+        assert task.status.message is not None
+        assert task.status.message.parts[0].content == "internal error in the agent"
+
+
+async def test_a_full_store_refuses_a_blocking_send_with_service_unavailable() -> None:
+    service = make_service(max_tasks=1)
+    live = await _task(service, "input-required")
+    with pytest.raises(ServiceUnavailableError, match="max_tasks"):
+        await service.send_message(send("hello"), ctx())
+    assert await service.store.live_task_ids() == [live.id]  # nothing else was stored
+
+
 # -- ListTasks -----------------------------------------------------------------------------------
 async def test_list_tasks_validation_artifacts_and_scoping() -> None:
     service = make_service()

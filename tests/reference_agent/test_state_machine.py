@@ -7,12 +7,20 @@ import itertools
 import pytest
 
 from reference_agent.errors import InternalError
-from reference_agent.model import TaskState
+from reference_agent.model import (
+    Artifact,
+    ArtifactUpdate,
+    Part,
+    StatusUpdate,
+    TaskState,
+    TaskStatus,
+)
 from reference_agent.state_machine import (
     IllegalTransitionError,
     TerminalStateError,
     can_transition,
     check_event_allowed,
+    check_events,
     check_transition,
 )
 
@@ -81,3 +89,22 @@ def test_illegal_transition_is_an_internal_error_with_metadata() -> None:
     with pytest.raises(InternalError) as info:
         check_transition("task-9", S.COMPLETED, S.WORKING)
     assert info.value.metadata == {"taskId": "task-9", "state": "completed", "target": "working"}
+
+
+def _status(state: TaskState) -> StatusUpdate:
+    return StatusUpdate("t", "c", TaskStatus(state, "2025-01-01T00:00:00.000Z"))
+
+
+def _artifact() -> ArtifactUpdate:
+    return ArtifactUpdate("t", "c", Artifact("a", [Part("text", "x")]))
+
+
+def test_a_batch_is_checked_from_the_state_each_event_leaves() -> None:
+    batch = [_status(S.WORKING), _artifact(), _status(S.INPUT_REQUIRED), _status(S.WORKING)]
+    assert check_events("t", S.SUBMITTED, batch) is S.WORKING
+    assert check_events("t", S.WORKING, []) is S.WORKING
+    with pytest.raises(TerminalStateError):  # an artifact after the end of the batch's task
+        check_events("t", S.SUBMITTED, [_status(S.COMPLETED), _artifact()])
+    with pytest.raises(IllegalTransitionError) as info:  # legal alone, not after the first
+        check_events("t", S.SUBMITTED, [_status(S.INPUT_REQUIRED), _status(S.AUTH_REQUIRED)])
+    assert (info.value.current, info.value.target) == (S.INPUT_REQUIRED, S.AUTH_REQUIRED)

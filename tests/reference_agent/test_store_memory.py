@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from reference_agent.errors import (
+    InternalError,
     InvalidParamsError,
     ServiceUnavailableError,
     TaskNotFoundError,
@@ -29,7 +30,10 @@ from reference_agent.store import (
     MemoryTaskStore,
     PushRegistration,
     StateConflictError,
+    Subscription,
+    TaskEvent,
     TaskScope,
+    TaskStore,
     open_store,
 )
 from reference_agent.store.base import MAX_PUSH_CONFIGS_PER_TASK, decode_cursor, encode_cursor
@@ -217,7 +221,7 @@ async def test_closing_or_cancelling_one_subscriber_leaves_the_others() -> None:
     # then holds their two waiters. Asserted, so the precondition cannot silently fail.
     await asyncio.sleep(0)
     log = store._tasks["t"].log
-    assert log is not None and len(log._waiters) == 2
+    assert log is not None and log._waiters is not None and len(log._waiters) == 2
     waiting.cancel()
     await closed.aclose()
     event = status("t", S.WORKING)
@@ -414,3 +418,118 @@ async def test_index_stays_bounded_under_updates_and_eviction() -> None:
     listed = await store.list_tasks(ANON, ListTasksQuery(page_size=100))
     assert [t.id for t in listed.tasks] == [f"t{i:05d}" for i in range(1999, 1949, -1)]
     assert listed.total_size == 50
+
+
+# -- batches and creation with events --------------------------------------------------------------
+async def _drain(subscription: Subscription) -> list[TaskEvent]:
+    """Every event until the subscription ends (bounded: a hang is a failure)."""
+
+    async def read() -> list[TaskEvent]:
+        return [event async for event in subscription]
+
+    return await asyncio.wait_for(read(), BOUND)
+
+
+async def test_a_batch_is_applied_in_order_or_not_at_all() -> None:
+    store = MemoryTaskStore()
+    await store.create_task(task("t"))
+    _, subscription = await store.open_subscription("t")
+    refused: list[TaskEvent] = [
+        status("t", S.WORKING),
+        status("t", S.COMPLETED),
+        artifact("t", "late"),
+    ]
+    with pytest.raises(TerminalStateError):
+        await store.apply_events("t", refused)
+    unchanged = await store.get_task("t", ANON)
+    assert unchanged is not None and unchanged.status.state is S.SUBMITTED
+    assert unchanged.artifacts == []
+    batch: list[TaskEvent] = [
+        status("t", S.WORKING),
+        artifact("t", "x"),
+        status("t", S.COMPLETED, text="done"),
+    ]
+    applied = await store.apply_events("t", batch)
+    assert applied.seq == 3 and applied.previous_state is S.SUBMITTED
+    assert applied.event is batch[-1] and list(applied.events) == batch
+    assert applied.task is not None and applied.task.status.state is S.COMPLETED
+    assert [a.artifact_id for a in applied.task.artifacts] == ["a"]
+    assert await _drain(subscription) == batch  # it ends: the batch made the task terminal
+    with pytest.raises(ValueError, match="at least one event"):
+        await store.apply_events("t", [])
+
+
+async def test_a_batch_gives_push_payloads_a_snapshot_after_each_event() -> None:
+    store = MemoryTaskStore()
+    await store.create_task(task("t"))
+    await store.set_push_config(PushRegistration(PushConfig("c", "t", "http://x/"), "0.3"))
+    applied = await store.apply_events(
+        "t", [status("t", S.WORKING), artifact("t", "x"), status("t", S.COMPLETED)], snapshot=False
+    )
+    states = [s.status.state for s in applied.snapshots]
+    assert states == [S.WORKING, S.WORKING, S.COMPLETED]
+    assert [len(s.artifacts) for s in applied.snapshots] == [0, 1, 1]
+    assert applied.task is applied.snapshots[-1]
+
+
+async def test_create_with_events_stores_the_task_as_after_its_events() -> None:
+    store = MemoryTaskStore()
+    events: list[TaskEvent] = [status("t", S.WORKING), artifact("t", "x"), status("t", S.COMPLETED)]
+    applied = await store.create_task_with_events(task("t"), events)
+    assert applied.seq == 3 and applied.previous_state is S.SUBMITTED
+    assert applied.push_targets == () and applied.task is not None
+    stored = await store.get_task("t", ANON)
+    assert stored is not None and stored.status.state is S.COMPLETED
+    assert stored is not applied.task and stored.artifacts == applied.task.artifacts
+    # Terminal at birth: nothing to subscribe to, but listed and evictable like any other.
+    _, subscription = await store.open_subscription("t")
+    assert await _drain(subscription) == []
+    assert (await store.list_tasks(ANON, ListTasksQuery())).total_size == 1
+    assert await store.live_task_ids() == []
+
+
+async def test_create_with_events_keeps_the_log_of_a_task_that_stays_live() -> None:
+    store = MemoryTaskStore()
+    events = [status("t", S.WORKING), status("t", S.INPUT_REQUIRED)]
+    await store.create_task_with_events(task("t"), events, snapshot=False)
+    assert await store.live_task_ids() == ["t"]
+    _, replay = await store.open_subscription("t", from_start=True)
+    await store.apply_event("t", status("t", S.CANCELED))
+    replayed = await _drain(replay)
+    assert [e.status.state for e in replayed] == [  # type: ignore[union-attr]
+        S.WORKING,
+        S.INPUT_REQUIRED,
+        S.CANCELED,
+    ]
+
+
+async def test_create_with_refused_events_stores_nothing() -> None:
+    store = MemoryTaskStore()
+    with pytest.raises(TerminalStateError):
+        await store.create_task_with_events(
+            task("t"), [status("t", S.COMPLETED), status("t", S.WORKING)]
+        )
+    assert await store.get_task("t", None) is None and len(store) == 0
+    await store.create_task(task("dup"))
+    with pytest.raises(InternalError, match="already exists"):
+        await store.create_task_with_events(task("dup"), [status("dup", S.WORKING)])
+
+
+async def test_create_with_events_refuses_a_full_store_of_live_tasks() -> None:
+    store = MemoryTaskStore(max_tasks=1)
+    await store.create_task(task("live"))
+    with pytest.raises(ServiceUnavailableError, match="max_tasks"):
+        await store.create_task_with_events(task("t"), [status("t", S.COMPLETED)])
+    assert await store.get_task("t", None) is None
+
+
+async def test_the_seam_default_for_create_with_events_is_create_then_apply() -> None:
+    # What a store that does not override it (Redis) gets: same outcome, same refusals.
+    store = MemoryTaskStore()
+    default = TaskStore.create_task_with_events
+    applied = await default(store, task("t"), [status("t", S.WORKING), status("t", S.COMPLETED)])
+    assert applied.seq == 2 and applied.task is not None
+    assert applied.task.status.state is S.COMPLETED
+    with pytest.raises(TerminalStateError):
+        await default(store, task("u"), [status("u", S.COMPLETED), artifact("u", "late")])
+    assert await store.get_task("u", None) is None
