@@ -296,15 +296,18 @@ def log_state_change(
 ) -> None:
     """One line per state the task went through, in order (state values such as ``working``).
 
-    The lines are formatted by hand (cheaper than building and dumping a dict per line): the
-    context id, a client's choice, is always JSON-encoded; task and trace ids, this agent's
-    UUIDs and validated hex, are checked to need no escaping and encoded if they do.
+    The lines are formatted by hand (cheaper than building and dumping a dict per line); every
+    value but the state names is checked to need no escaping, and JSON-encoded (and, for the
+    client's context id, masked) if it does.
     """
     if not SINK.info:
         return
     ts = now_timestamp()
     task = task_id if _plain(task_id) else orjson.dumps(task_id).decode()[1:-1]
-    context = orjson.dumps(_client_text(context_id)).decode()
+    if _plain(context_id) and " " not in context_id:  # nothing to escape, nothing to mask
+        context = f'"{context_id}"'
+    else:
+        context = orjson.dumps(_client_text(context_id)).decode()
     if trace_id is None:
         trace = "null"
     else:

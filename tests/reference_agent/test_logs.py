@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import logging
+import threading
 from typing import Any
 
 import httpx
 
 from fixtures.agent_process import AgentProcess
-from reference_agent.logs import JsonFormatter, redact
+from reference_agent.logs import SINK, JsonFormatter, LogSink, log_request, log_state_change, redact
 
+from .engine_support import BOUND
 from .rpc import Rpc, msg10
 
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -81,3 +85,64 @@ def test_redact_keeps_ordinary_values() -> None:
     assert redact("task_id", "t-1") == "t-1"
     assert redact("api_key", "k") == "[REDACTED]"
     assert redact("items", [{"password": "p"}, 3]) == [{"password": "[REDACTED]"}, 3]
+
+
+# -- the sink: cheap, ordered, never losing a line ---------------------------------------------
+def _sink() -> tuple[LogSink, io.StringIO]:
+    stream = io.StringIO()
+    return LogSink(stream, info=True), stream
+
+
+async def test_sink_writes_a_loop_iterations_lines_at_its_end_in_order() -> None:
+    sink, stream = _sink()
+    sink.write(b'{"n":1}\n')
+    sink.write(b'{"n":2}\n')
+    assert stream.getvalue() == ""  # buffered: one write for the whole iteration
+    # call_soon runs callbacks in order: the sink's flush was scheduled first.
+    done = asyncio.get_running_loop().create_future()
+    asyncio.get_running_loop().call_soon(done.set_result, None)
+    await asyncio.wait_for(done, BOUND)
+    assert stream.getvalue() == '{"n":1}\n{"n":2}\n'
+
+
+async def test_sink_writes_at_once_what_must_not_wait() -> None:
+    sink, stream = _sink()
+    sink.write(b"a\n", urgent=True)  # warnings and errors
+    assert stream.getvalue() == "a\n"
+    burst = b"x" * (LogSink.max_buffered - 1) + b"\n"  # memory stays bounded
+    sink.write(burst)
+    assert stream.getvalue() == "a\n" + burst.decode()
+    other = threading.Thread(target=sink.write, args=(b"from a thread\n",))
+    other.start()
+    other.join(BOUND)
+    assert stream.getvalue().endswith("from a thread\n")
+
+
+def test_sink_without_a_running_loop_writes_at_once_and_redirect_keeps_order() -> None:
+    sink, stream = _sink()
+    sink.write(b"1\n")
+    assert stream.getvalue() == "1\n"
+    later = io.StringIO()
+    assert sink.redirect(later, info=False) == (stream, True)
+    assert not sink.info
+    sink.write(b"2\n")  # INFO off only tells hot paths to skip; a line given is written
+    assert (stream.getvalue(), later.getvalue()) == ("1\n", "2\n")
+    sink.redirect(None, info=True)
+    sink.write(b"3\n")  # nowhere to go: dropped, no error
+    assert not sink.info and later.getvalue() == "2\n"
+
+
+def test_hot_lines_stay_valid_json_and_redacted_whatever_the_values() -> None:
+    stream = io.StringIO()
+    previous = SINK.redirect(stream, info=True)
+    try:
+        log_state_change('we"ird\\id\n', 'ctx "x" Bearer s3cret\n', ["working", "failed"], 'b"d')
+        log_request("POST", "/", 200, 0.0, 'Send"Message', "1.0", "Bearer t0k", None, -32001, 3)
+    finally:
+        SINK.redirect(previous[0], info=previous[1])
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["state"] for line in lines[:2]] == ["working", "failed"]
+    assert lines[0]["task_id"] == 'we"ird\\id\n' and lines[0]["trace_id"] == 'b"d'
+    assert lines[0]["msg"] == 'task we"ird\\id\n working'
+    assert lines[2]["a2a_method"] == 'Send"Message' and lines[2]["error_code"] == -32001
+    assert "s3cret" not in stream.getvalue() and "t0k" not in stream.getvalue()

@@ -38,6 +38,8 @@ from typing import Any
 
 import httpx
 
+from conformance.webhook import FLOOD_PER_ENDPOINT
+
 __all__ = ["FLOOD", "HostileAgent"]
 
 FLOOD = 250  # notifications per registered webhook: more than any check expects
@@ -144,12 +146,14 @@ class HostileAgent:
         self, send: Any, receive: Any, rid: Any, params: dict[str, Any], v: str
     ) -> None:
         text = _text_of(params)
-        config = (
-            params.get("configuration") if isinstance(params.get("configuration"), dict) else {}
-        )
-        for key in ("taskPushNotificationConfig", "pushNotificationConfig"):
-            if isinstance(config.get(key), dict):
-                self._flood(config[key].get("url"))
+        raw_config = params.get("configuration")
+        config: dict[str, Any] = raw_config if isinstance(raw_config, dict) else {}
+        floods = [
+            self._flood(config[key].get("url"))
+            for key in ("taskPushNotificationConfig", "pushNotificationConfig")
+            if isinstance(config.get(key), dict)
+        ]
+        await _flood_landed(*floods)
         if text.startswith("slow"):
             await _slowloris(send, receive)
         elif text.startswith("fail"):
@@ -170,7 +174,17 @@ class HostileAgent:
         for key in ("taskPushNotificationConfig", "pushNotificationConfig"):
             if isinstance(config, dict) and isinstance(config.get(key), dict):
                 # A short, correct stream: the flood on the webhook is the hostile part here.
-                self._flood(config[key].get("url"))
+                landed = self._flood(config[key].get("url"))
+                # SSE comments keep the stream visibly alive while the flood lands, so the
+                # harness judges the webhook (a flood), not a silent stream.
+                for _ in range(50):
+                    if landed.is_set():
+                        break
+                    await send(
+                        {"type": "http.response.body", "body": b": flooding\n\n", "more_body": True}
+                    )
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(landed.wait(), 0.2)
                 await _event(send, _rpc(rid, _status(v, task_id, "completed")))
                 await send({"type": "http.response.body", "body": b""})
                 return
@@ -219,7 +233,7 @@ class HostileAgent:
     ) -> None:
         config = params if v == "1.0" else params.get("pushNotificationConfig", {})
         url = config.get("url") if isinstance(config, dict) else None
-        self._flood(url)
+        await _flood_landed(self._flood(url))
         answer = dict(params)
         if v == "1.0":
             answer["id"] = "hostile-config"
@@ -251,26 +265,48 @@ class HostileAgent:
         )
 
     # -- the flood --------------------------------------------------------------------------
-    def _flood(self, url: Any) -> None:
+    def _flood(self, url: Any) -> asyncio.Event:
+        """Start flooding ``url``; the event is set once the flood is past the harness's limit.
+
+        Callers answer only after that (bounded), so the harness always sees the flood while it
+        judges the notifications: without it the verdict depended on scheduling.
+        """
+        landed = asyncio.Event()
         if not isinstance(url, str) or not url.startswith("http"):
-            return
-        task = asyncio.get_running_loop().create_task(self._post_many(url))
+            landed.set()
+            return landed
+        task = asyncio.get_running_loop().create_task(self._post_many(url, landed))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        return landed
 
-    async def _post_many(self, url: str) -> None:
+    async def _post_many(self, url: str, landed: asyncio.Event) -> None:
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=2.0, trust_env=False)
         client = self._client
         gate = asyncio.Semaphore(16)
+        sent = 0
 
         async def one(n: int) -> None:
+            nonlocal sent
             async with gate:
                 with contextlib.suppress(httpx.HTTPError):
                     await client.post(url, json={"statusUpdate": {"taskId": "flood", "n": n}})
                     self.flooded += 1
+                    sent += 1
+                    if sent > FLOOD_PER_ENDPOINT:
+                        landed.set()
 
-        await asyncio.gather(*(one(n) for n in range(FLOOD)))
+        try:
+            await asyncio.gather(*(one(n) for n in range(FLOOD)))
+        finally:
+            landed.set()
+
+
+async def _flood_landed(*events: asyncio.Event) -> None:
+    """Wait (bounded) until every flood is past the harness's limit."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.gather(*(e.wait() for e in events)), 10.0)
 
 
 def _text_of(params: dict[str, Any]) -> str:
