@@ -88,6 +88,12 @@ def add_options(parser: pytest.Parser) -> None:
     )
     add("--a2a-results", dest="a2a_results", metavar="PATH", help="write the results JSON here")
     add(
+        "--a2a-report-dir",
+        dest="a2a_report_dir",
+        metavar="DIR",
+        help="write results.json and report.html (self-contained HTML) here, also on failure",
+    )
+    add(
         "--a2a-baseline",
         dest="a2a_baseline",
         metavar="FILE",
@@ -139,6 +145,7 @@ def add_options(parser: pytest.Parser) -> None:
         ("a2a_strict", "NON-STRICT fails the run (true/false)"),
         ("a2a_timeout", "request timeout in seconds"),
         ("a2a_results", "results JSON path"),
+        ("a2a_report_dir", "directory for results.json and report.html"),
         ("a2a_baseline", "baseline file"),
         ("a2a_webhook_host", "push-notification receiver bind address"),
         ("a2a_webhook_port", "push-notification receiver port (0: free)"),

@@ -59,6 +59,7 @@ class A2AOptions:
     prompts: dict[str, str] = field(default_factory=dict)
     timeout: float = 10.0
     results: Path | None = None
+    report_dir: Path | None = None
     baseline: Path | None = None
     list_requirements: bool = False
     webhook_host: str = "127.0.0.1"
@@ -90,6 +91,7 @@ class A2AOptions:
             "prompts": dict(self.prompts),
             "timeout": self.timeout,
             "results": str(self.results) if self.results else None,
+            "report_dir": str(self.report_dir) if self.report_dir else None,
             "baseline": str(self.baseline) if self.baseline else None,
             "webhook": self.webhook_url
             or f"http://{_host_in_url(self.webhook_host)}:{self.webhook_port or '<free port>'}/",
@@ -134,6 +136,8 @@ def parse_options(
     opts.timeout = _timeout(pick("timeout", "A2A_TIMEOUT"))
     results = pick("results", "A2A_RESULTS")
     opts.results = Path(results) if results else None
+    report_dir = pick("report_dir", "A2A_REPORT_DIR")
+    opts.report_dir = Path(report_dir) if report_dir else None
     baseline = pick("baseline", "A2A_BASELINE")
     if baseline:
         opts.baseline = Path(baseline)

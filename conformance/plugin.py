@@ -23,6 +23,7 @@ Hooks, in the order pytest calls them:
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,6 +83,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "prompt",
             "timeout",
             "results",
+            "report_dir",
             "baseline",
             "requirements",
             *_DELIVERY_OPTIONS,
@@ -113,6 +115,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "prompt",
             "timeout",
             "results",
+            "report_dir",
             "baseline",
             *_DELIVERY_OPTIONS,
         )
@@ -292,7 +295,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def _write_results(run: SuiteRun, *, exit_code: int, alarm: str | None = None) -> None:
-    if run.options.results is None:
+    if run.options.results is None and run.options.report_dir is None:
         return
     from .results import write_json
 
@@ -304,4 +307,21 @@ def _write_results(run: SuiteRun, *, exit_code: int, alarm: str | None = None) -
         agents=run.agents,
         exit_code=exit_code,
     )
-    write_json(run.options.results, doc)
+    if run.options.results is not None:
+        write_json(run.options.results, doc)
+    if run.options.report_dir is not None:
+        _publish_report(run.options.report_dir, doc)
+
+
+def _publish_report(report_dir: Path, doc: dict[str, Any]) -> None:
+    """results.json + report.html into ``--a2a-report-dir``; a failure is one warning line,
+    never a crashed session (the verdicts are already in the terminal and the exit code)."""
+    from reports.publish import publish_run
+    from reports.results import ResultsError
+
+    try:
+        paths = publish_run(report_dir, doc)
+    except (ResultsError, OSError) as exc:
+        sys.stderr.write(f"a2a-harness: report not written to {report_dir}: {exc}\n")
+    else:
+        sys.stderr.write(f"a2a-harness: report written to {paths.html}\n")
