@@ -3,7 +3,11 @@
 A behaviour normally runs as its own asyncio task (so a streaming or non-blocking request can
 return while it works). A blocking request for an *instant* behaviour (one that never waits on
 a timer, e.g. ``echo``) may run it inline in the request's task instead: the outcome is the
-same events in the same order, minus a task spawn on the hot path.
+same events in the same order, minus a task spawn on the hot path. A new task run that way is
+stored together with its events in one step (nobody could have watched it in between).
+
+A behaviour's events are applied in batches, at its next pause or its end: one atomic store
+step each, delivered to subscribers and webhooks exactly as if applied one by one.
 
 Who ends a task, and how the runner learns of it:
 
@@ -76,7 +80,6 @@ class _TaskRun:
         task_id: str,
         context_id: str,
         origin: RequestContext | None,
-        *,
         deferred: bool = False,
     ) -> None:
         self.manager = manager
@@ -135,16 +138,15 @@ class _TaskRun:
         Events that the state machine refuses (a behaviour's bug) are dropped: the failure
         itself must still reach the task.
         """
-        self.pending.append(
-            self.manager.status_event(self.task_id, self.context_id, TaskState.FAILED, reason)
-        )
+        failed = self.manager.status_event(self.task_id, self.context_id, TaskState.FAILED, reason)
+        self.pending.append(failed)
         try:
             await self.commit()
         except _TaskEnded:
             return
-        except IllegalTransitionError:
-            self.pending = self.pending[-1:]
-            with contextlib.suppress(_TaskEnded):
+        except IllegalTransitionError:  # the batch was refused as a whole: fail without it
+            self.pending = [failed]
+            with contextlib.suppress(_TaskEnded, IllegalTransitionError):
                 await self.commit()
         self.settled = True
 
@@ -192,7 +194,7 @@ class Executor:
         The deadline is armed only if the task is still live afterwards (interrupted): an
         instant behaviour cannot outlive it, and the hot path saves a timer.
         """
-        run = _TaskRun(self.manager, task_id, context_id, origin, deferred=new_task is not None)
+        run = _TaskRun(self.manager, task_id, context_id, origin, new_task is not None)
         await self._run(invocation, run)
         if new_task is None:
             final = run.final

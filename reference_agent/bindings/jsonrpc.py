@@ -80,6 +80,7 @@ _HOW_TO_ASK = {"1.0": "send A2A-Version: 1.0", "0.3": "send A2A-Version: 0.3 or 
 
 
 _STREAMING = frozenset({Operation.STREAM, Operation.SUBSCRIBE})
+_NO_SCOPES: frozenset[str] = frozenset()
 # Version header values seen on every request, resolved without parsing (None: header absent).
 _DIALECT_BY_HEADER: dict[bytes | None, Dialect] = {
     None: V03_DIALECT,
@@ -211,12 +212,17 @@ class JsonRpcBinding:
 
         header = ext10 if dialect is V10_DIALECT else ext03
         requested = split_extensions(header) if header else []
+        # Positional, in field order (version, principal, scopes, tenant, extensions,
+        # traceparent, tracestate, request_id): one per request, and keywords cost more.
         ctx = RequestContext(
-            version=dialect.version,
-            extensions=requested,
-            traceparent=traceparent,
-            tracestate=tracestate,
-            request_id=None if rid is None else str(rid),
+            dialect.version,
+            None,
+            _NO_SCOPES,
+            None,
+            requested,
+            traceparent,
+            tracestate,
+            None if rid is None else str(rid),
         )
         extra_headers: Sequence[tuple[bytes, bytes]] = ()
         if requested:

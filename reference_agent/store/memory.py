@@ -137,7 +137,7 @@ class _ScopeIndex:
 class _Entry:
     __slots__ = ("ended_at", "key", "log", "push", "scope", "seq", "task")
 
-    def __init__(self, task: Task, scope: TaskScope, *, live: bool = True) -> None:
+    def __init__(self, task: Task, scope: TaskScope, live: bool = True) -> None:
         self.task = task
         self.scope = scope
         self.key: _IndexKey = (task.status.timestamp, task.id)
@@ -257,7 +257,8 @@ class MemoryTaskStore(TaskStore):
 
     def _insert(self, task: Task, state: TaskState) -> _Entry:
         now = self._clock()
-        self._sweep(now)
+        if now >= self._sweep_at:
+            self._sweep(now)
         if task.id in self._tasks:
             raise InternalError(f"task id {task.id} already exists")
         if len(self._tasks) >= self.max_tasks:
@@ -271,7 +272,7 @@ class MemoryTaskStore(TaskStore):
             scope = _ANONYMOUS
         else:
             scope = TaskScope(task.owner, task.tenant)
-        entry = _Entry(task, scope, live=state not in TERMINAL_STATES)
+        entry = _Entry(task, scope, state not in TERMINAL_STATES)
         self._tasks[task.id] = entry
         index = self._index.get(scope)
         if index is None:
