@@ -31,19 +31,22 @@ from collections.abc import Coroutine
 from typing import Any
 
 from .behaviours import Invocation
-from .errors import TaskNotFoundError
+from .errors import ServiceUnavailableError, TaskNotFoundError
 from .model import TERMINAL_STATES, Artifact, ArtifactUpdate, Task, TaskState
 from .service import RequestContext
 from .state_machine import IllegalTransitionError, TerminalStateError
 from .store.base import TaskEvent
 from .task_manager import TaskManager
 
-__all__ = ["DEADLINE_MESSAGE", "Executor"]
+__all__ = ["DEADLINE_MESSAGE", "STORE_LOST_MESSAGE", "Executor"]
 
 logger = logging.getLogger("reference_agent.executor")
 
 DEADLINE_MESSAGE = "task deadline exceeded"
 _CRASHED = "internal error in the agent"
+STORE_LOST_MESSAGE = "the task store was unavailable while the task recorded its progress"
+# Retry pacing while the store is away (not synchronisation: nothing else signals its return).
+_STORE_RETRY_FIRST, _STORE_RETRY_MAX = 0.05, 1.0
 
 
 class _TaskEnded(Exception):
@@ -104,8 +107,13 @@ class _TaskRun:
             ArtifactUpdate(self.task_id, self.context_id, artifact, append, last_chunk)
         )
 
-    async def finish(self, state: TaskState, text: str | None = None) -> None:
-        self.pending.append(self.manager.status_event(self.task_id, self.context_id, state, text))
+    async def finish(
+        self, state: TaskState, text: str | None = None, *, keep_open: bool = False
+    ) -> None:
+        event = self.manager.status_event(self.task_id, self.context_id, state, text)
+        if keep_open:  # an interruption that open streams wait through (v0.3 final: false)
+            event.final = False
+        self.pending.append(event)
         if not self.deferred:
             self.final = await self.commit(snapshot=True)
         elif self.ended_at is None and state in TERMINAL_STATES:
@@ -273,6 +281,28 @@ class Executor:
             return False
         return True
 
+    async def _fail_when_store_returns(self, task_id: str, context_id: str) -> None:
+        """FAIL the task with :data:`STORE_LOST_MESSAGE` once the store answers (bounded).
+
+        Retried with backoff for at most the task deadline; the compare-and-set of the store
+        leaves a task that ended meanwhile untouched.
+        """
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self.task_timeout_seconds
+        delay = _STORE_RETRY_FIRST
+        while True:
+            try:
+                await self.fail_if_live(task_id, context_id, STORE_LOST_MESSAGE)
+                return
+            except ServiceUnavailableError:
+                if loop.time() + delay > give_up:
+                    logger.warning(
+                        "task %s: store still unavailable, left to its deadline", task_id
+                    )
+                    return
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, _STORE_RETRY_MAX)
+
     # -- internals -----------------------------------------------------------------------------
     async def _run(self, invocation: Invocation, run: _TaskRun) -> None:
         body = invocation.behaviour.body
@@ -290,6 +320,13 @@ class Executor:
             if not run.settled and not run.deferred:
                 self._spawn(self.fail_if_live(run.task_id, run.context_id, "execution interrupted"))
             raise
+        except ServiceUnavailableError:
+            # The store went away mid-run (a Redis outage): the progress it could not record is
+            # lost, and this instance's lease stays alive, so no reaper would end the task.
+            # Fail it as soon as the store answers again, so it never stays WORKING.
+            if not run.settled and not run.deferred:
+                self._spawn(self._fail_when_store_returns(run.task_id, run.context_id))
+            return
         except Exception:
             logger.exception("behaviour %s crashed", invocation.behaviour.name)
             await run.fail(_CRASHED)  # what it did before crashing still happened

@@ -65,6 +65,7 @@ class TaskManager:
         self.store = store
         self.push = push
         self._final_hooks: list[FinalHook] = []
+        store.add_reap_listener(self._reaped)
 
     def on_final(self, hook: FinalHook) -> None:
         """Call ``hook(task_id)`` whenever a task reaches a terminal state through this manager."""
@@ -184,6 +185,14 @@ class TaskManager:
         return await self.apply(task_id, (event,), origin=origin, snapshot=snapshot)
 
     # -- internals -----------------------------------------------------------------------------
+    def _reaped(self, task_id: str, applied: Applied) -> None:
+        # The store FAILED a task of a dead instance (lost execution lease): the same log line,
+        # webhooks and final hooks as any step applied here.
+        if SINK.info:
+            states = [e.status.state._value_ for e in applied.events if type(e) is StatusUpdate]
+            log_state_change(task_id, applied.event.context_id, states, None)
+        self._after(task_id, applied, None)
+
     def _after(self, task_id: str, applied: Applied, origin: RequestContext | None) -> None:
         if applied.push_targets and self.push is not None:
             self._fan_out(applied, origin)

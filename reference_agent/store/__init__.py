@@ -47,7 +47,10 @@ def open_store(settings: AgentSettings) -> TaskStore:
         from .redis import RedisTaskStore
 
         return RedisTaskStore(
-            url, task_ttl_seconds=settings.task_ttl_seconds, max_tasks=settings.max_tasks
+            url,
+            task_ttl_seconds=settings.task_ttl_seconds,
+            max_tasks=settings.max_tasks,
+            lease_ttl_seconds=settings.lease_ttl_seconds,
         )
     raise ValueError(
         f"unsupported task store {url.split('://', 1)[0]!r}: use memory:// or redis://host:port/db"

@@ -10,7 +10,8 @@ read and one script call per step, with no WATCH connection pinned per transacti
 
 Key layout (``P`` is the configured prefix; ``id`` a task id)::
 
-    P:task:id      hash   d (task JSON), seq, ts, st (state), c (context id), sc (scope), pn
+    P:task:id      hash   d (task JSON), seq, ts, st (state), c (context id), sc (scope), pn,
+                          own (the instance running it, while SUBMITTED/WORKING)
     P:events:id    stream one entry per event, id 0-<seq>, field e (event JSON)
     P:push:id      hash   config id -> registration JSON
     P:pushord:id   zset   config id scored by creation order (replacing keeps the position)
@@ -18,25 +19,40 @@ Key layout (``P`` is the configured prefix; ``id`` a task id)::
     P:live         set    ids of non-terminal tasks
     P:ended        zset   "<index key>\\n<member>" scored by expiry (ms): lets the index drop
                           tasks whose keys Redis expired
+    P:runs:inst    set    ids of the tasks instance ``inst`` runs (execution leases, see
+                          :mod:`._redis_leases` for these and the lease keys)
 """
 
 from __future__ import annotations
 
 __all__ = ["APPLY", "CREATE", "SET_PUSH", "SWEEP"]
 
-# KEYS: task, events, push, pushord, idx, live, ended
+# KEYS: task, events, push, pushord, idx, live, ended, runs set of this instance
 # ARGV: id, expected seq, task JSON, new ts, new state, terminal (0/1), ttl ms, old member,
-#       new member, n events, event JSON...
+#       new member, runner (this instance's id if the task is left SUBMITTED/WORKING, else ''),
+#       runs key prefix, n events, event JSON...
 # Returns {-1} missing, {-2} seq changed (retry), else {seq, registration JSON...}.
 APPLY = """
 local cur = redis.call('HGET', KEYS[1], 'seq')
 if not cur then return {-1} end
 if cur ~= ARGV[2] then return {-2} end
 local seq = tonumber(cur)
-local n = tonumber(ARGV[10])
+local n = tonumber(ARGV[12])
 for i = 1, n do
   seq = seq + 1
-  redis.call('XADD', KEYS[2], '0-' .. seq, 'e', ARGV[10 + i])
+  redis.call('XADD', KEYS[2], '0-' .. seq, 'e', ARGV[12 + i])
+end
+-- Execution lease bookkeeping: whoever leaves the task running runs it; nobody runs it after.
+local own = redis.call('HGET', KEYS[1], 'own')
+if ARGV[10] ~= '' then
+  if own ~= ARGV[10] then
+    if own then redis.call('SREM', ARGV[11] .. own, ARGV[1]) end
+    redis.call('HSET', KEYS[1], 'own', ARGV[10])
+    redis.call('SADD', KEYS[8], ARGV[1])
+  end
+elseif own then
+  redis.call('SREM', ARGV[11] .. own, ARGV[1])
+  redis.call('HDEL', KEYS[1], 'own')
 end
 redis.call('HSET', KEYS[1], 'seq', seq, 'd', ARGV[3], 'ts', ARGV[4], 'st', ARGV[5])
 if ARGV[8] ~= ARGV[9] then
@@ -60,17 +76,22 @@ end
 return out
 """
 
-# KEYS: task, idx, live, ended, events
+# KEYS: task, idx, live, ended, events, runs set of this instance
 # ARGV: id, task JSON, ts, state, context id, scope, member, terminal (0/1), ttl ms, max live,
-#       n events, event JSON... (a task created with its first events already applied)
+#       runner (this instance's id if the task is SUBMITTED/WORKING, else ''), n events,
+#       event JSON... (a task created with its first events already applied)
 # Returns 1 created, 0 id exists, -1 too many live tasks.
 CREATE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if ARGV[8] == '0' and redis.call('SCARD', KEYS[3]) >= tonumber(ARGV[10]) then return -1 end
-local n = tonumber(ARGV[11])
-for i = 1, n do redis.call('XADD', KEYS[5], '0-' .. i, 'e', ARGV[11 + i]) end
+local n = tonumber(ARGV[12])
+for i = 1, n do redis.call('XADD', KEYS[5], '0-' .. i, 'e', ARGV[12 + i]) end
 redis.call('HSET', KEYS[1], 'd', ARGV[2], 'seq', n, 'ts', ARGV[3], 'st', ARGV[4],
   'c', ARGV[5], 'sc', ARGV[6], 'pn', 0)
+if ARGV[11] ~= '' then
+  redis.call('HSET', KEYS[1], 'own', ARGV[11])
+  redis.call('SADD', KEYS[6], ARGV[1])
+end
 redis.call('ZADD', KEYS[2], 0, ARGV[7])
 if ARGV[8] == '1' then
   local ttl = tonumber(ARGV[9])

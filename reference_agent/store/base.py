@@ -43,6 +43,7 @@ __all__ = [
     "Applied",
     "CancelListener",
     "PushRegistration",
+    "ReapListener",
     "StateConflictError",
     "Subscription",
     "TaskEvent",
@@ -57,6 +58,9 @@ TaskEvent = StatusUpdate | ArtifactUpdate
 
 CancelListener = Callable[[str], None]
 """Called with a task id when some instance asked for that task's executor to stop."""
+
+ReapListener = Callable[[str, "Applied"], None]
+"""Called with a task id and the step that FAILED it because the instance running it died."""
 
 MAX_PUSH_CONFIGS_PER_TASK = 32
 """Bound on push configs per task, so one client cannot make the agent fan out without limit."""
@@ -257,6 +261,15 @@ class TaskStore(abc.ABC):
     @abc.abstractmethod
     async def signal_cancel(self, task_id: str) -> None:
         """Ask whichever instance runs the task to stop its executor."""
+
+    def add_reap_listener(self, listener: ReapListener) -> None:  # noqa: B027 - optional hook
+        """Register a callback for the tasks this instance FAILED because the instance running
+        them lost its execution lease (it died): the listener logs, pushes and runs the final
+        hooks of that step, as for any other.
+
+        Only a shared store has leases (Redis, see ``_redis_leases``). An in-process store never
+        calls the listener: its tasks live in the process that runs them and end with it.
+        """
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def ping(self) -> None:  # noqa: B027 - optional hook, a no-op for in-process stores

@@ -11,7 +11,9 @@ Every instance pointed at the same Redis behaves like one agent:
 * a subscriber reads the stream from the snapshot's position with bounded ``XREAD BLOCK``
   calls, so whichever instance applies an event, every subscriber gets the whole sequence;
 * a cancel is published on a channel every instance listens to, and also delivered to this
-  instance's listeners directly.
+  instance's listeners directly;
+* each instance holds an execution lease, and a survivor FAILS the running tasks of an
+  instance whose lease expired (it died): see :mod:`._redis_leases`.
 
 Redis being unreachable surfaces as ``ServiceUnavailableError`` (HTTP 503) and a failing
 :meth:`ping` (``/readyz`` 503); the client reconnects by itself once Redis is back.
@@ -51,6 +53,8 @@ from ._redis_codec import (
     encode_registration,
     encode_task,
 )
+from ._redis_leases import RUNNING_STATES, LeaseKeeper, ReapListener
+from ._redis_mux import RedisMux
 from ._redis_support import (
     BLOCK_MS,
     SEP,
@@ -97,6 +101,7 @@ class RedisTaskStore(TaskStore):
         task_ttl_seconds: float = 3600.0,
         max_tasks: int = 100_000,
         prefix: str = "a2a",
+        lease_ttl_seconds: float = 5.0,
     ) -> None:
         if max_tasks < 1:
             raise ValueError(f"max_tasks must be >= 1, got {max_tasks}")
@@ -109,11 +114,24 @@ class RedisTaskStore(TaskStore):
         self._redis = aioredis.Redis.from_url(
             url, socket_connect_timeout=2.0, socket_timeout=BLOCK_MS / 1000 + 4.0
         )
-        self._apply = self._redis.register_script(scripts.APPLY)
-        self._create = self._redis.register_script(scripts.CREATE)
+        # The per-request calls share one pipelined connection (see _redis_mux for why).
+        self._mux = RedisMux(self._redis, connect_timeout=2.0, timeout=BLOCK_MS / 1000 + 4.0)
+        self._apply = self._mux.script(scripts.APPLY)
+        self._create = self._mux.script(scripts.CREATE)
         self._set_push = self._redis.register_script(scripts.SET_PUSH)
         self._sweep = self._redis.register_script(scripts.SWEEP)
         self._instance = uuid.uuid4().hex
+        # Execution leases: one renewal per period for the whole instance, and the reaper of
+        # dead instances' tasks (see _redis_leases). Started with the cancel listener.
+        self._leases = LeaseKeeper(
+            self._redis,
+            self,
+            prefix=prefix,
+            instance=self._instance,
+            ttl_seconds=lease_ttl_seconds,
+        )
+        self._my_runs = self._leases.runs_key(self._instance)
+        self._runs_prefix = self._leases.runs_prefix
         # task id -> (seq, scope key, task) as this instance last wrote it: lets the executor's
         # next step skip a read. Bounded; a stale entry only costs one failed compare-and-set.
         self._recent: OrderedDict[str, tuple[str, str, Task]] = OrderedDict()
@@ -166,6 +184,7 @@ class RedisTaskStore(TaskStore):
                     f"{self.prefix}:live",
                     f"{self.prefix}:ended",
                     self._key("events", task.id),
+                    self._my_runs,
                 ],
                 args=[
                     task.id,
@@ -178,6 +197,7 @@ class RedisTaskStore(TaskStore):
                     "1" if terminal else "0",
                     self._ttl_ms,
                     self.max_tasks,
+                    self._instance if task.status.state in RUNNING_STATES else "",
                     len(encoded),
                     *encoded,
                 ],
@@ -192,7 +212,9 @@ class RedisTaskStore(TaskStore):
 
     async def get_task(self, task_id: str, scope: TaskScope | None) -> Task | None:
         async with available("get task"):
-            data, stored_scope = await self._redis.hmget(self._key("task", task_id), ["d", "sc"])
+            data, stored_scope = await self._mux.execute(
+                "HMGET", self._key("task", task_id), "d", "sc"
+            )
         if data is None or (scope is not None and stored_scope != scope_bytes(scope)):
             return None
         return decode_task(data)
@@ -205,13 +227,18 @@ class RedisTaskStore(TaskStore):
         message: Message | None = None,
         expect: frozenset[TaskState] | None = None,
         snapshot: bool = True,
+        runner: str | None = None,
     ) -> Applied:
+        """:meth:`TaskStore.apply_events`; with ``runner``, only while that instance runs the
+        task (the lease reaper's guard: else :class:`StateConflictError`)."""
         if not events:
             raise ValueError("apply_events needs at least one event")
         self._ensure_cancel_listener()
         key = self._key("task", task_id)
         encoded = [encode_event(e) for e in events]
-        cached = self._recent.pop(task_id, None)
+        # The reaper's guard needs the stored owner: never decide it on a cached copy.
+        cached = self._recent.pop(task_id, None) if runner is None else None
+        owner: bytes | None = None
         for _ in range(_MAX_CAS_ATTEMPTS):
             if cached is not None:
                 # What this instance last wrote: right unless another instance moved the task
@@ -219,7 +246,9 @@ class RedisTaskStore(TaskStore):
                 seq, scope, before = cached
             else:
                 async with available("apply events"):
-                    data, raw_seq, raw_scope = await self._redis.hmget(key, ["d", "seq", "sc"])
+                    data, raw_seq, raw_scope, owner = await self._mux.execute(
+                        "HMGET", key, "d", "seq", "sc", "own"
+                    )
                 if data is None:
                     raise TaskNotFoundError(
                         f"task {task_id} not found", metadata={"taskId": task_id}
@@ -229,6 +258,8 @@ class RedisTaskStore(TaskStore):
             try:
                 if expect is not None and previous not in expect:
                     raise StateConflictError(task_id, previous)
+                if runner is not None and (owner is None or text(owner) != runner):
+                    raise StateConflictError(task_id, previous)  # taken over meanwhile
                 state = check_events(task_id, previous, events)
             except InternalError:
                 if cached is None:
@@ -248,6 +279,7 @@ class RedisTaskStore(TaskStore):
                         self._key("idx", scope),
                         f"{self.prefix}:live",
                         f"{self.prefix}:ended",
+                        self._my_runs,
                     ],
                     args=[
                         task_id,
@@ -259,6 +291,8 @@ class RedisTaskStore(TaskStore):
                         self._ttl_ms,
                         f"{old_ts}{SEP}{task_id}",
                         f"{new_ts}{SEP}{task_id}",
+                        self._instance if state in RUNNING_STATES else "",
+                        self._runs_prefix,
                         len(encoded),
                         *encoded,
                     ],
@@ -288,8 +322,8 @@ class RedisTaskStore(TaskStore):
     ) -> tuple[Task, Subscription]:
         self._ensure_cancel_listener()
         async with available("subscribe"):
-            data, seq, stored_scope = await self._redis.hmget(
-                self._key("task", task_id), ["d", "seq", "sc"]
+            data, seq, stored_scope = await self._mux.execute(
+                "HMGET", self._key("task", task_id), "d", "seq", "sc"
             )
         if data is None or (scope is not None and stored_scope != scope_bytes(scope)):
             raise TaskNotFoundError(f"task {task_id} not found", metadata={"taskId": task_id})
@@ -399,6 +433,10 @@ class RedisTaskStore(TaskStore):
         return bool(removed)
 
     # -- signals -------------------------------------------------------------------------------
+    def add_reap_listener(self, listener: ReapListener) -> None:
+        self._leases.add_listener(listener)
+        self._ensure_cancel_listener()
+
     def add_cancel_listener(self, listener: CancelListener) -> None:
         self._cancel_listeners.append(listener)
         self._ensure_cancel_listener()
@@ -411,6 +449,7 @@ class RedisTaskStore(TaskStore):
             await self._redis.publish(f"{self.prefix}:cancel", payload)
 
     def _ensure_cancel_listener(self) -> None:
+        self._leases.start()  # the lease keeper runs from the first store call on
         # Started lazily: listeners register before the event loop runs (executor set-up).
         if self._cancel_task is not None or self._closed or not self._cancel_listeners:
             return
@@ -465,6 +504,8 @@ class RedisTaskStore(TaskStore):
             self._cancel_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._cancel_task
+        await self._leases.close()  # releases the lease: survivors reap what is left at once
+        await self._mux.close()
         await self._redis.aclose()
 
 
