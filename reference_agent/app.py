@@ -14,8 +14,13 @@ Routes:
 ``GET /readyz``                    200 when the store answers and the agent is not shutting
                                    down, else 503
 ``GET /docs/behaviour-contract``   the skills table as text (the card's documentationUrl)
+``GET /.well-known/jwks.json``     the public keys of ``--card-signing-key`` (404 when unsigned)
 anything else                      404 JSON
 =================================  ========================================================
+
+Authentication (``--auth jwt|api-key``): every HTTP request first goes through
+:class:`auth.AuthMiddleware` (the card, JWKS, health and docs paths stay public); with
+``--auth none`` the middleware is not in the chain at all. See :mod:`.security`.
 
 Lifespan: startup starts the service; shutdown runs the service's graceful shutdown (finish or
 fail in-flight tasks). :meth:`A2AApp.begin_shutdown` starts that same shutdown as soon as SIGTERM
@@ -37,7 +42,9 @@ import orjson
 from .bindings import JsonRpcBinding
 from .card import SKILLS, CardResource, build_extended_card, build_public_card
 from .config import AgentSettings
+from .security import Security
 from .service import A2AService
+from .signing import JWKS_PATH
 from .telemetry import Telemetry
 
 __all__ = ["A2AApp", "build_service", "create_app"]
@@ -53,14 +60,23 @@ Handler = Callable[[Scope, Receive, Send], Awaitable[None]]
 _STREAM_DRAIN_SECONDS = 0.5
 
 
-def build_service(settings: AgentSettings) -> A2AService:
-    """The engine for ``settings``: store from ``store_url``, push encoder from the dialects."""
+def build_service(settings: AgentSettings, security: Security | None = None) -> A2AService:
+    """The engine for ``settings``: store from ``store_url``, push encoder from the dialects.
+
+    With ``security`` the extended card carries its declarations and signatures, and (auth on)
+    the engine checks the scopes of the skill each new message is routed to.
+    """
     from .dialects import encode_push
     from .engine import TaskService
     from .store import open_store
 
     extended = build_extended_card(settings)
-    return TaskService(settings, open_store(settings), encode_push, lambda ctx: extended)
+    if security is not None:
+        extended = security.extended_card(extended)
+    service = TaskService(settings, open_store(settings), encode_push, lambda ctx: extended)
+    if security is not None and security.authenticator is not None:
+        service.skill_guard = security.skill_guard
+    return service
 
 
 class A2AApp:
@@ -72,19 +88,26 @@ class A2AApp:
         service: A2AService,
         *,
         telemetry: Telemetry | None = None,
+        security: Security | None = None,
     ) -> None:
         self.settings = settings
         self.service = service
+        self.security = security or Security()
         self.telemetry = telemetry or Telemetry.disabled()
         self.closing = asyncio.Event()  # set when open SSE streams must end (shutdown)
         self.shutting_down = False
         self._shutdown_task: asyncio.Task[None] | None = None
-        self.card = CardResource(build_public_card(settings))
+        # Declarations and signatures first: the ETag is the hash of the bytes served.
+        self.card = CardResource(self.security.public_card(build_public_card(settings)))
         self.jsonrpc = JsonRpcBinding(
             service, settings, telemetry=self.telemetry, closing=self.closing
         )
         self._docs = _skills_text().encode("utf-8")
         self.routes: dict[str, Handler] = self._routes()
+        # None with --auth none: then no middleware runs at all.
+        self._guarded: Handler | None = (
+            None if self.security.authenticator is None else self.security.wrap(self._route)
+        )
 
     def _routes(self) -> dict[str, Handler]:
         routes: dict[str, Handler] = {
@@ -95,6 +118,8 @@ class A2AApp:
             "/readyz": self._readyz,
             "/docs/behaviour-contract": self._serve_docs,
         }
+        if self.security.jwks_body is not None:
+            routes[JWKS_PATH] = self._serve_jwks
         public_path = urlsplit(self.settings.base_url).path or "/"
         routes.setdefault(public_path, self.jsonrpc)
         routes.setdefault(public_path.rstrip("/") or "/", self.jsonrpc)
@@ -103,6 +128,9 @@ class A2AApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
+            if self._guarded is not None:
+                await self._guarded(scope, receive, send)
+                return
             handler = self.routes.get(scope["path"])
             if handler is None:
                 await _json(send, 404, {"error": "not found", "path": scope["path"][:200]})
@@ -113,7 +141,31 @@ class A2AApp:
         elif kind == "websocket":
             await send({"type": "websocket.close", "code": 1003})
 
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The authenticated path (the middleware calls this once the caller is known).
+        handler = self.routes.get(scope["path"])
+        if handler is None:
+            await _json(send, 404, {"error": "not found", "path": scope["path"][:200]})
+            return
+        await handler(scope, receive, send)
+
     # -- routes ------------------------------------------------------------------------------
+    async def _serve_jwks(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.security.jwks_body is not None
+        if scope["method"] not in ("GET", "HEAD"):
+            await _json(send, 405, {"error": "method not allowed"}, [(b"allow", b"GET, HEAD")])
+            return
+        body = self.security.jwks_body
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"cache-control", b"public, max-age=300"),
+            (b"content-length", str(len(body)).encode("ascii")),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
+
     async def _serve_card(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
         if method not in ("GET", "HEAD"):
@@ -206,12 +258,23 @@ class A2AApp:
             asyncio.get_running_loop().call_later(_STREAM_DRAIN_SECONDS, self.closing.set)
             with contextlib.suppress(Exception):
                 self.telemetry.shutdown()
+            with contextlib.suppress(Exception):
+                await self.security.aclose()
             logger.info("graceful shutdown finished")
 
 
 def create_app(settings: AgentSettings, service: A2AService | None = None) -> A2AApp:
-    """The ASGI app for ``settings``; builds the engine unless a ``service`` is given (tests)."""
-    return A2AApp(settings, service or build_service(settings), telemetry=Telemetry())
+    """The ASGI app for ``settings``; builds the engine unless a ``service`` is given (tests).
+
+    Raises :class:`security.SecurityConfigError` for an unusable key or key file.
+    """
+    security = Security.from_settings(settings)
+    return A2AApp(
+        settings,
+        service or build_service(settings, security),
+        telemetry=Telemetry(),
+        security=security,
+    )
 
 
 async def _json(

@@ -23,14 +23,18 @@ from typing import Any, Protocol
 
 from .errors import InvalidParamsError
 from .model import Artifact, Message, Part, TaskState
+from .step_up import STEP_UP_MARKER, auth_step_up, carries_credential, step_up_resume
 
 __all__ = [
     "BEHAVIOURS",
     "RESUME",
+    "STEP_UP_MARKER",
+    "STEP_UP_RESUME",
     "TCK_PREFIXES",
     "Behaviour",
     "Invocation",
     "TaskActions",
+    "carries_credential",
     "resume_invocation",
     "select_behaviour",
 ]
@@ -52,8 +56,14 @@ class TaskActions(Protocol):
         """Publish an artifact, or one chunk of it (``append``/``last_chunk``)."""
         ...
 
-    async def finish(self, state: TaskState, text: str | None = None) -> None:
-        """Move to a terminal or interrupted state; the behaviour returns right after."""
+    async def finish(
+        self, state: TaskState, text: str | None = None, *, keep_open: bool = False
+    ) -> None:
+        """Move to a terminal or interrupted state; the behaviour returns right after.
+
+        ``keep_open`` (interrupted states only): open streams stay open through the
+        interruption instead of ending with it (v0.3 ``final: false``).
+        """
         ...
 
     async def pause(self, seconds: float) -> None:
@@ -263,6 +273,19 @@ _ALL = (
         ("auth-required",),
         body=_auth_required,
     ),
+    Behaviour(
+        "auth-step-up",
+        "AUTH_REQUIRED with an explanation while streams stay open; a follow-up starting "
+        "with 'credential ' completes it, any other follow-up asks again.",
+        ("auth-step-up",),
+        body=auth_step_up,
+    ),
+    Behaviour(
+        "admin",
+        "Like echo; with authentication on, the skill needs the scope a2a.admin.",
+        ("admin hello",),
+        body=_echo,
+    ),
     Behaviour("fail", "The task FAILS with an explanatory status message.", ("fail",), body=_fail),
     Behaviour("reject", "The task is REJECTED at creation.", ("reject",), body=_reject),
     Behaviour(
@@ -373,6 +396,28 @@ def select_behaviour(message: Message) -> Invocation:
     return Invocation(BEHAVIOURS["echo"], (), message)
 
 
-def resume_invocation(message: Message) -> Invocation:
-    """The invocation for a follow-up message that resumes an interrupted task."""
+STEP_UP_RESUME = Behaviour(
+    "auth-step-up-resume",
+    "Follow-up to an auth-step-up task: completes only when it carries the credential.",
+    (),
+    body=step_up_resume,
+)
+"""What a follow-up message to an ``auth-step-up`` task runs."""
+
+
+def resume_invocation(message: Message, first: Message | None = None) -> Invocation:
+    """The invocation for a follow-up ``message`` that resumes an interrupted task.
+
+    ``first`` is the task's first message: it tells which behaviour the task runs, so that a
+    task waiting for a credential (``auth-step-up``) is not completed by just any follow-up.
+    """
+    if first is not None and _started_step_up(first):
+        return Invocation(STEP_UP_RESUME, (), message)
     return Invocation(RESUME, (), message)
+
+
+def _started_step_up(first: Message) -> bool:
+    try:
+        return select_behaviour(first).behaviour.name == "auth-step-up"
+    except InvalidParamsError:  # stored messages were valid when they came in
+        return False

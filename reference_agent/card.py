@@ -25,8 +25,11 @@ from . import __version__
 from .config import AgentSettings
 
 __all__ = [
+    "ADMIN_SCOPE",
+    "ADMIN_SKILL",
     "SKILLS",
     "CardResource",
+    "add_security",
     "build_extended_card",
     "build_public_card",
     "to_v03_card",
@@ -94,6 +97,15 @@ SKILLS: tuple[Skill, ...] = (
         ("auth-required",),
     ),
     Skill(
+        "auth-step-up",
+        "In-task authorization",
+        "WORKING, then AUTH_REQUIRED with a status message saying what is needed; open streams "
+        "stay open. A follow-up on the task whose text starts with 'credential ' (or with "
+        "metadata.credential) completes it; any other follow-up gets the explanation again.",
+        ("auth-required", "in-task-auth", "streaming"),
+        ("auth-step-up",),
+    ),
+    Skill(
         "fail", "Fail", "The task FAILS with an explanatory status message.", ("failed",), ("fail",)
     ),
     Skill("reject", "Reject", "The task is REJECTED at creation.", ("rejected",), ("reject",)),
@@ -136,6 +148,19 @@ _EXTENDED_SKILL = Skill(
     ("extended",),
     ("extended-info hello",),
 )
+
+ADMIN_SCOPE = "a2a.admin"
+"""The scope the ``admin`` skill needs when authentication is on."""
+
+ADMIN_SKILL = Skill(
+    "admin",
+    "Admin echo",
+    f"Like echo, for callers holding the scope {ADMIN_SCOPE}; a caller without it gets an "
+    "authorization error (HTTP 403, JSON-RPC -32004).",
+    ("echo", "scoped"),
+    ("admin hello",),
+)
+"""Listed (with its ``securityRequirements``) only when authentication is on."""
 
 _INPUT_MODES = ["text/plain", "application/json", "application/octet-stream"]
 _OUTPUT_MODES = ["text/plain", "application/json"]
@@ -195,6 +220,47 @@ def build_extended_card(settings: AgentSettings) -> dict[str, Any]:
     return card
 
 
+def add_security(
+    card: dict[str, Any],
+    members: dict[str, Any],
+    scheme: str,
+    skill_scopes: dict[str, tuple[str, ...]],
+    *,
+    dual_stack: bool,
+) -> dict[str, Any]:
+    """``card`` with the security declarations of ``--auth`` (before signing).
+
+    ``members`` are the v1.0 ``securitySchemes``/``securityRequirements``
+    (:func:`auth.setup.card_security`); ``skill_scopes`` adds a skill (the ``admin`` one) or
+    gives an existing skill its own ``securityRequirements`` under ``scheme``. With
+    ``dual_stack`` (the public card) the v0.3 members are written too: ``security`` next to
+    ``securityRequirements``, and each scheme object carries the v0.3 ``type`` fields next to
+    its v1.0 wrapper, so a client of either version finds what it reads.
+    """
+    out = copy.deepcopy(card)
+    if not members:
+        return out
+    out.update(copy.deepcopy(members))
+    skills = out.setdefault("skills", [])
+    known = {skill["id"]: skill for skill in skills}
+    for skill_id, scopes in skill_scopes.items():
+        skill = known.get(skill_id)
+        if skill is None:
+            if skill_id != ADMIN_SKILL.id:
+                raise ValueError(f"no skill {skill_id!r} to give scopes to")
+            skill = ADMIN_SKILL.to_json()
+            skills.append(skill)
+        skill["securityRequirements"] = [{"schemes": {scheme: {"list": list(scopes)}}}]
+        if dual_stack:
+            skill["security"] = [_requirement_v03(r) for r in skill["securityRequirements"]]
+    if dual_stack:
+        out["securitySchemes"] = {
+            name: {**value, **_scheme_v03(value)} for name, value in out["securitySchemes"].items()
+        }
+        out["security"] = [_requirement_v03(r) for r in out["securityRequirements"]]
+    return out
+
+
 def to_v03_card(card: dict[str, Any]) -> dict[str, Any]:
     """A v1.0-shaped card in the v0.3 shape (a2a.json ``AgentCard``)."""
     interfaces = card.get("supportedInterfaces") or []
@@ -223,7 +289,8 @@ def to_v03_card(card: dict[str, Any]) -> dict[str, Any]:
         "skills": [_skill_v03(s) for s in card.get("skills", [])],
         "supportsAuthenticatedExtendedCard": bool(caps.get("extendedAgentCard", False)),
     }
-    for key in ("provider", "documentationUrl", "iconUrl", "signatures"):
+    # Not ``signatures``: they sign the v1.0 form, and no v0.3 client could verify them here.
+    for key in ("provider", "documentationUrl", "iconUrl"):
         if key in card:
             out[key] = copy.deepcopy(card[key])
     if card.get("securitySchemes"):

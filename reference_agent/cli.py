@@ -28,10 +28,11 @@ import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import NoReturn
-from urllib.parse import urlsplit
 
 import uvicorn
 
+from ._cli_security import add_security_options, check_security
+from ._cli_types import extension_uri, int_range, on_off, public_url, seconds, store_url
 from .config import AgentSettings
 
 __all__ = ["bind_socket", "build_parser", "main", "parse_settings"]
@@ -55,81 +56,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _int_range(low: int, high: int | None = None) -> Callable[[str], int]:
-    bounds = f"{low}..{high}" if high is not None else f">= {low}"
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected an integer {bounds}, got {text!r}"
-            ) from None
-        if value < low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(f"expected an integer {bounds}, got {text!r}")
-        return value
-
-    return parse
-
-
-def _seconds(*, allow_zero: bool) -> Callable[[str], float]:
-    expectation = "a number of seconds >= 0" if allow_zero else "a number of seconds > 0"
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {expectation}, got {text!r}") from None
-        if (
-            value != value
-            or value in (float("inf"), float("-inf"))
-            or value < 0
-            or (value == 0 and not allow_zero)
-        ):
-            raise argparse.ArgumentTypeError(f"expected {expectation}, got {text!r}")
-        return value
-
-    return parse
-
-
-def _on_off(text: str) -> bool:
-    lowered = text.lower()
-    if lowered in ("on", "true", "yes", "1"):
-        return True
-    if lowered in ("off", "false", "no", "0"):
-        return False
-    raise argparse.ArgumentTypeError(f"expected on or off, got {text!r}")
-
-
-def _public_url(text: str) -> str:
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise argparse.ArgumentTypeError(f"expected an absolute http(s) URL, got {text!r}")
-    return text
-
-
-def _store_url(text: str) -> str:
-    scheme = text.split(":", 1)[0].lower()
-    if text.startswith("memory://") or text == "memory":
-        return "memory://"
-    if scheme in ("redis", "rediss"):
-        if not urlsplit(text).hostname:
-            raise argparse.ArgumentTypeError(f"expected redis://host:port/db, got {scheme}://…")
-        return text
-    # Only the scheme is echoed: a store URL may carry a password.
-    raise argparse.ArgumentTypeError(
-        f"expected memory:// or redis://host:port/db, got {scheme}://…"
-    )
-
-
-def _extension_uri(text: str) -> str:
-    if not text.strip() or "," in text or any(c.isspace() for c in text):
-        raise argparse.ArgumentTypeError(
-            f"expected one extension URI without spaces or commas, got {text!r}"
-        )
-    return text
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The option parser (``--help`` documents every option and its default)."""
     d = AgentSettings()
@@ -140,11 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", default=d.host, help="address to bind (loopback by default)")
     p.add_argument(
-        "--port", type=_int_range(0, 65535), default=d.port, help="port; 0 picks a free one"
+        "--port", type=int_range(0, 65535), default=d.port, help="port; 0 picks a free one"
     )
     p.add_argument(
         "--public-url",
-        type=_public_url,
+        type=public_url,
         default=None,
         help="URL the agent card advertises (default http://HOST:PORT/)",
     )
@@ -154,15 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=str.lower,
         choices=["debug", "info", "warning", "error", "critical"],
     )
-    p.add_argument("--store", type=_store_url, default=d.store_url, help="task store URL")
-    p.add_argument("--streaming", type=_on_off, default=d.streaming, metavar="on|off")
+    p.add_argument("--store", type=store_url, default=d.store_url, help="task store URL")
+    p.add_argument("--streaming", type=on_off, default=d.streaming, metavar="on|off")
     p.add_argument(
-        "--push-notifications", type=_on_off, default=d.push_notifications, metavar="on|off"
+        "--push-notifications", type=on_off, default=d.push_notifications, metavar="on|off"
     )
-    p.add_argument("--extended-card", type=_on_off, default=d.extended_card, metavar="on|off")
+    p.add_argument("--extended-card", type=on_off, default=d.extended_card, metavar="on|off")
     p.add_argument(
         "--require-extension",
-        type=_extension_uri,
+        type=extension_uri,
         action="append",
         default=[],
         metavar="URI",
@@ -170,20 +96,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--task-timeout",
-        type=_seconds(allow_zero=False),
+        type=seconds(allow_zero=False),
         default=d.task_timeout_seconds,
         help="seconds before a non-terminal task is FAILED",
     )
     p.add_argument(
         "--task-ttl",
-        type=_seconds(allow_zero=False),
+        type=seconds(allow_zero=False),
         default=d.task_ttl_seconds,
         help="seconds a terminal task is kept",
     )
-    p.add_argument("--max-tasks", type=_int_range(1), default=d.max_tasks)
-    p.add_argument("--max-body-bytes", type=_int_range(256), default=d.max_body_bytes)
-    p.add_argument("--max-parts", type=_int_range(1), default=d.max_parts_per_message)
-    p.add_argument("--max-message-bytes", type=_int_range(1), default=d.max_message_bytes)
+    p.add_argument(
+        "--lease-ttl",
+        type=seconds(allow_zero=False),
+        default=d.lease_ttl_seconds,
+        help="Redis store: seconds of an instance's execution lease; a dead instance's running "
+        "tasks are FAILED by a survivor within this (+1/3)",
+    )
+    p.add_argument("--max-tasks", type=int_range(1), default=d.max_tasks)
+    p.add_argument("--max-body-bytes", type=int_range(256), default=d.max_body_bytes)
+    p.add_argument("--max-parts", type=int_range(1), default=d.max_parts_per_message)
+    p.add_argument("--max-message-bytes", type=int_range(1), default=d.max_message_bytes)
     p.add_argument(
         "--allow-private-webhooks",
         action="store_true",
@@ -191,22 +124,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--keepalive",
-        type=_seconds(allow_zero=True),
+        type=seconds(allow_zero=True),
         default=d.keepalive_seconds,
         help="seconds between SSE keep-alive comments; 0 disables",
     )
     p.add_argument(
         "--shutdown-grace",
-        type=_seconds(allow_zero=True),
+        type=seconds(allow_zero=True),
         default=d.shutdown_grace_seconds,
         help="seconds in-flight tasks get to finish on SIGTERM before they are failed",
     )
+    add_security_options(p, d)
     return p
 
 
 def parse_settings(argv: Sequence[str] | None = None) -> AgentSettings:
     """Settings from command-line arguments (exits 2 with one line on a bad value)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    problem = check_security(args)
+    if problem is not None:
+        parser.error(problem)
     return AgentSettings(
         host=args.host,
         port=args.port,
@@ -219,6 +157,7 @@ def parse_settings(argv: Sequence[str] | None = None) -> AgentSettings:
         required_extensions=list(dict.fromkeys(args.require_extension)),
         task_timeout_seconds=args.task_timeout,
         task_ttl_seconds=args.task_ttl,
+        lease_ttl_seconds=args.lease_ttl,
         max_tasks=args.max_tasks,
         max_body_bytes=args.max_body_bytes,
         max_parts_per_message=args.max_parts,
@@ -226,6 +165,18 @@ def parse_settings(argv: Sequence[str] | None = None) -> AgentSettings:
         allow_private_webhooks=args.allow_private_webhooks,
         keepalive_seconds=args.keepalive,
         shutdown_grace_seconds=args.shutdown_grace,
+        auth_mode=args.auth,
+        auth_jwks_url=args.auth_jwks_url,
+        auth_jwt_key_path=args.auth_jwt_key,
+        auth_issuer=args.auth_issuer,
+        auth_audience=args.auth_audience,
+        auth_leeway_seconds=args.auth_leeway,
+        auth_jwks_ttl_seconds=args.auth_jwks_ttl,
+        auth_jwks_min_refresh_seconds=args.auth_jwks_min_refresh,
+        auth_api_key_file=args.auth_api_key_file,
+        card_signing_keys=list(args.card_signing_key),
+        card_signing_kids=list(args.card_signing_kid),
+        card_jku=args.card_jku,
     )
 
 
@@ -281,9 +232,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _serve(settings: AgentSettings, sock: socket.socket) -> int:
     from .app import create_app
+    from .security import SecurityConfigError
 
     try:
         app = create_app(settings)
+    except SecurityConfigError as exc:  # a bad key or key file: a usage error, like argparse's
+        print(f"{_prog()}: error: {exc}", file=sys.stderr)
+        return 2
     except (ValueError, ImportError) as exc:
         print(f"{_prog()}: error: {exc}", file=sys.stderr)
         return 1

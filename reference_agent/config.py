@@ -33,6 +33,8 @@ class AgentSettings:
     task_ttl_seconds: float = 3600.0  # terminal tasks are evicted this long after they end
     max_tasks: int = 100_000  # memory store bound; the oldest terminal tasks go first
     task_timeout_seconds: float = 300.0  # a non-terminal task is FAILED after this long
+    # Redis store: a dead instance's running tasks are FAILED within about this long (+1/3).
+    lease_ttl_seconds: float = 5.0
 
     # Limits (answered with clear JSON-RPC errors, never a 500).
     max_body_bytes: int = 4 * 1024 * 1024
@@ -50,6 +52,27 @@ class AgentSettings:
 
     # Graceful shutdown: how long in-flight tasks get to finish before they are failed.
     shutdown_grace_seconds: float = 5.0
+
+    # Authentication (issue 5). ``auth_mode`` "none" keeps the middleware out of the chain.
+    auth_mode: str = "none"  # none | jwt | api-key
+    auth_jwks_url: str | None = None
+    auth_jwt_key_path: str | None = None  # PEM public key (or private key: its public half)
+    auth_issuer: str | None = None
+    auth_audience: str | None = None
+    auth_leeway_seconds: float = 30.0
+    auth_jwks_ttl_seconds: float = 300.0
+    auth_jwks_min_refresh_seconds: float = 30.0
+    auth_api_key_file: str | None = None
+
+    # Card signing (v1.0 §8.4): one signature per key; kids pair with keys in order.
+    card_signing_keys: list[str] = field(default_factory=list)
+    card_signing_kids: list[str] = field(default_factory=list)
+    card_jku: str | None = None
+
+    @property
+    def auth_enabled(self) -> bool:
+        """True when requests must carry credentials (``--auth jwt|api-key``)."""
+        return self.auth_mode != "none"
 
     @property
     def base_url(self) -> str:

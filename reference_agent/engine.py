@@ -60,12 +60,15 @@ from .validation import (
     validate_message,
 )
 
-__all__ = ["SHUTDOWN_MESSAGE", "ExtendedCardProvider", "TaskService"]
+__all__ = ["SHUTDOWN_MESSAGE", "ExtendedCardProvider", "SkillGuard", "TaskService"]
 
 SHUTDOWN_MESSAGE = "agent shutting down"
 
 ExtendedCardProvider = Callable[[RequestContext], dict[str, Any] | None]
 """Returns the v1.0-shaped extended agent card for this caller, or None if none is configured."""
+
+SkillGuard = Callable[[str, RequestContext], None]
+"""``guard(skill_id, ctx)``: raises an authorization error when ``ctx`` may not use the skill."""
 
 # Where a refused inline webhook URL sits in the request, in each version's wire names.
 _INLINE_PUSH_URL = {
@@ -100,12 +103,21 @@ def _ends_stream(event: StreamEvent) -> bool:
     return isinstance(event, StatusUpdate) and event.final
 
 
+def _ends_wait(event: StreamEvent) -> bool:
+    # A blocking send returns at an interruption even when streams stay open through it.
+    return isinstance(event, StatusUpdate) and (event.final or event.status.state in _INTERRUPTED)
+
+
 class TaskService:
     """The engine: tasks, streams, cancellation, push configs, capability gating, shutdown.
 
     ``store`` is any :class:`TaskStore`; ``push_encoder`` comes from the binding layer (see
     :class:`push.PushEncoder`); ``extended_card`` is called per GetExtendedAgentCard request.
+    ``skill_guard`` (set by the app when authentication is on) raises an authorization error
+    when the caller lacks the scopes of the skill a new message is routed to.
     """
+
+    skill_guard: SkillGuard | None = None
 
     def __init__(
         self,
@@ -239,7 +251,7 @@ class TaskService:
                     self.executor.start(invocation, task_id, context_id, ctx)
                     running = True
                     async for event in subscription:
-                        if _ends_stream(event):
+                        if _ends_wait(event):
                             break
                 finally:
                     await subscription.aclose()
@@ -313,6 +325,8 @@ class TaskService:
         if message.task_id:
             return await self._resume(message, scope, push_config, ctx)
         invocation = select_behaviour(message)
+        if self.skill_guard is not None:  # auth on: the skill's scopes (before any task exists)
+            self.skill_guard(invocation.behaviour.name, ctx)
         context_id = message.context_id or new_id()
         if invocation.behaviour.reply is not None:
             reply = agent_message("", task_id=None, context_id=context_id)
@@ -381,7 +395,8 @@ class TaskService:
         except StateConflictError as lost:  # another request changed it first
             self._check_resumable(task.id, lost.current)
             raise
-        return task.id, task.context_id, resume_invocation(stored), None
+        first = task.history[0] if task.history else None
+        return task.id, task.context_id, resume_invocation(stored, first), None
 
     @staticmethod
     def _check_resumable(task_id: str, state: TaskState) -> None:

@@ -39,6 +39,7 @@ from typing import Any
 
 import orjson
 
+from ..auth.middleware import PRINCIPAL_KEY
 from ..config import AgentSettings
 from ..dialects import V03_DIALECT, V10_DIALECT, Dialect, Operation, dialect_for, negotiate_version
 from ..dialects._fields import json_type as _json_type
@@ -212,12 +213,14 @@ class JsonRpcBinding:
 
         header = ext10 if dialect is V10_DIALECT else ext03
         requested = split_extensions(header) if header else []
+        # Set by the auth middleware (absent with --auth none): owner scoping and skill scopes.
+        principal = scope.get(PRINCIPAL_KEY)
         # Positional, in field order (version, principal, scopes, tenant, extensions,
         # traceparent, tracestate, request_id): one per request, and keywords cost more.
         ctx = RequestContext(
             dialect.version,
-            None,
-            _NO_SCOPES,
+            None if principal is None else principal.subject,
+            _NO_SCOPES if principal is None else principal.scopes,
             None,
             requested,
             traceparent,
@@ -379,5 +382,8 @@ def _http_status(error: A2AError) -> tuple[int, list[tuple[bytes, bytes]]]:
     if isinstance(error, AuthenticationError):
         return 401, [(b"www-authenticate", error.challenge.encode("latin-1"))]
     if isinstance(error, AuthorizationError):
+        challenge = getattr(error, "challenge", None)  # set for a missing skill scope
+        if isinstance(challenge, str):
+            return 403, [(b"www-authenticate", challenge.encode("latin-1", "replace"))]
         return 403, []
     return 200, []

@@ -81,8 +81,8 @@ def test_every_tck_prefix_maps_to_a_known_behaviour() -> None:
 
 def test_registry_matches_the_contract() -> None:
     assert set(BEHAVIOURS) == {
-        "echo", "complete", "message", "input-required", "auth-required",
-        "fail", "reject", "slow", "stream", "data", "file",
+        "echo", "complete", "message", "input-required", "auth-required", "auth-step-up",
+        "admin", "fail", "reject", "slow", "stream", "data", "file",
     }  # fmt: skip
     assert all(b.description and b.examples for b in BEHAVIOURS.values())
     assert not BEHAVIOURS["slow"].instant and not BEHAVIOURS["stream"].instant
