@@ -5,9 +5,26 @@ Imported by ``pytest_addoption`` in every pytest run, so it imports nothing but 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-__all__ = ["add_options"]
+__all__ = ["AUTH_INI_OPTIONS", "AUTH_OPTIONS", "add_options"]
+
+# Names (without the a2a_ prefix) of the credential/signature options; tokens have no ini key.
+AUTH_OPTIONS = (
+    "token",
+    "token_command",
+    "oauth_token_url",
+    "oauth_client_id",
+    "oauth_scope",
+    "token_b",
+    "issuer_key",
+    "trusted_jwks",
+    "jku_origin",
+    "allow_http_jku",
+)
+AUTH_INI_OPTIONS = tuple(name for name in AUTH_OPTIONS if name not in ("token", "token_b"))
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -78,7 +95,8 @@ def add_options(parser: pytest.Parser) -> None:
         default=[],
         dest="a2a_prompt",
         metavar="BEHAVIOUR=TEXT",
-        help="prompt that makes the agent show a behaviour (echo, slow, input-required…)",
+        help="prompt that makes the agent show a behaviour (echo, slow, input-required…); "
+        "skill:SKILL_ID=TEXT names the text that routes a message to a skill (scope checks)",
     )
     add(
         "--a2a-timeout",
@@ -131,6 +149,15 @@ def add_options(parser: pytest.Parser) -> None:
         help="seed of the robustness properties, to reproduce a run (default 0)",
     )
     add(
+        "--a2a-load-balanced",
+        action="store_true",
+        default=None,
+        dest="a2a_load_balanced",
+        help="the one --agent-url balances over several instances: run the multi-instance "
+        "checks by repeating reads through it (several --agent-url: one per instance instead)",
+    )
+    _add_auth_options(add)
+    add(
         "--a2a-requirements",
         action="store_true",
         default=False,
@@ -152,7 +179,89 @@ def add_options(parser: pytest.Parser) -> None:
         ("a2a_webhook_url", "public base URL of the push-notification receiver"),
         ("a2a_fuzz_examples", "examples per robustness property"),
         ("a2a_fuzz_seed", "seed of the robustness properties"),
+        ("a2a_load_balanced", "the agent URL balances over several instances (true/false)"),
     ):
         parser.addini(name, text, default=None)
     for name in ("a2a_select", "a2a_exclude", "a2a_header", "a2a_prompt"):
         parser.addini(name, name.replace("_", " "), type="linelist")
+    for name, text in (
+        ("a2a_token_command", "command printing principal A's token"),
+        ("a2a_oauth_token_url", "OAuth2 token endpoint (client credentials)"),
+        ("a2a_oauth_client_id", "OAuth2 client id"),
+        ("a2a_oauth_scope", "OAuth2 scope to ask for"),
+        ("a2a_issuer_key", "PEM of a staging token issuer the agent trusts"),
+        ("a2a_allow_http_jku", "accept a plain-HTTP loopback jku (true/false)"),
+    ):
+        parser.addini(name, text, default=None)
+    for name in ("a2a_trusted_jwks", "a2a_jku_origin"):
+        parser.addini(name, name.replace("_", " "), type="linelist")
+
+
+def _add_auth_options(add: Any) -> None:
+    """Credentials (principal A, principal B) and card-signature trust."""
+    add(
+        "--a2a-token",
+        dest="a2a_token",
+        metavar="TOKEN",
+        help="bearer token sent with every request (or $A2A_TOKEN); never shown",
+    )
+    add(
+        "--a2a-token-command",
+        dest="a2a_token_command",
+        metavar="CMD",
+        help="command (no shell) that prints the token, e.g. 'gcloud auth print-identity-token'",
+    )
+    add(
+        "--a2a-oauth-token-url",
+        dest="a2a_oauth_token_url",
+        metavar="URL",
+        help="OAuth2 client-credentials token endpoint (secret from $A2A_OAUTH_CLIENT_SECRET)",
+    )
+    add(
+        "--a2a-oauth-client-id",
+        dest="a2a_oauth_client_id",
+        metavar="ID",
+        help="OAuth2 client id for --a2a-oauth-token-url",
+    )
+    add(
+        "--a2a-oauth-scope",
+        dest="a2a_oauth_scope",
+        metavar="SCOPE",
+        help="scope to ask the OAuth2 token endpoint for",
+    )
+    add(
+        "--a2a-token-b",
+        dest="a2a_token_b",
+        metavar="TOKEN",
+        help="a second principal's token (or $A2A_TOKEN_B), for the authorization-scoping checks",
+    )
+    add(
+        "--a2a-issuer-key",
+        dest="a2a_issuer_key",
+        metavar="PEM",
+        help="private key of a staging issuer the agent trusts: adds expired, wrong-audience, "
+        "wrong-issuer, unknown-kid and missing-scope tokens to the authentication matrix",
+    )
+    add(
+        "--a2a-trusted-jwks",
+        action="append",
+        default=[],
+        dest="a2a_trusted_jwks",
+        metavar="PATH_OR_URL",
+        help="JWKS whose keys verify card signatures by kid (repeatable)",
+    )
+    add(
+        "--a2a-jku-origin",
+        action="append",
+        default=[],
+        dest="a2a_jku_origin",
+        metavar="ORIGIN",
+        help="extra origin a card signature's jku may point at (repeatable)",
+    )
+    add(
+        "--a2a-allow-http-jku",
+        action="store_true",
+        default=None,
+        dest="a2a_allow_http_jku",
+        help="accept a plain-HTTP jku on a loopback host (local test deployments)",
+    )

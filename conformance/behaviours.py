@@ -16,7 +16,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-__all__ = ["BEHAVIOURS", "Behaviour", "Prompt", "PromptBook"]
+__all__ = ["BEHAVIOURS", "SKILL_PROMPT_PREFIX", "Behaviour", "Prompt", "PromptBook"]
+
+# ``--a2a-prompt skill:ID=TEXT`` names the text that routes a message to skill ID.
+SKILL_PROMPT_PREFIX = "skill:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,10 @@ class PromptBook:
 
     def __init__(self, overrides: dict[str, str] | None = None) -> None:
         self.overrides = dict(overrides or {})
+
+    def skill_text(self, skill: str) -> str | None:
+        """The user's text for skill ``skill`` (``--a2a-prompt skill:ID=TEXT``), if given."""
+        return self.overrides.get(SKILL_PROMPT_PREFIX + skill)
 
     def prompt(self, behaviour: str) -> Prompt:
         """A fresh prompt (new ``messageId``) asking for ``behaviour``."""

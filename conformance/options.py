@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .behaviours import BEHAVIOURS
+from ._auth_options import AuthOptionError, AuthOptions, parse_auth_options
+from .behaviours import BEHAVIOURS, SKILL_PROMPT_PREFIX
 
 __all__ = ["REDACTED", "A2AOptions", "HeaderSpec", "OptionError", "parse_options"]
 
@@ -67,11 +68,13 @@ class A2AOptions:
     webhook_url: str | None = None
     fuzz_examples: int = 25
     fuzz_seed: int = 0
+    load_balanced: bool = False
+    auth: AuthOptions = field(default_factory=AuthOptions)
 
     @property
     def secrets(self) -> list[str]:
-        """Literal values that must never appear in output (header values)."""
-        return [h.value for h in self.headers if h.value]
+        """Literal values that must never appear in output (header values, tokens)."""
+        return [h.value for h in self.headers if h.value] + self.auth.secrets
 
     def header_dict(self) -> dict[str, str]:
         """The extra headers to send with every request."""
@@ -97,6 +100,8 @@ class A2AOptions:
             or f"http://{_host_in_url(self.webhook_host)}:{self.webhook_port or '<free port>'}/",
             "fuzz_examples": self.fuzz_examples,
             "fuzz_seed": self.fuzz_seed,
+            "load_balanced": self.load_balanced,
+            **self.auth.redacted(),
         }
 
 
@@ -154,6 +159,11 @@ def parse_options(
         "--a2a-fuzz-examples", pick("fuzz_examples", "A2A_FUZZ_EXAMPLES"), 25, 1, 10_000
     )
     opts.fuzz_seed = _int_in("--a2a-fuzz-seed", pick("fuzz_seed", "A2A_FUZZ_SEED"), 0, 0, 2**63 - 1)
+    opts.load_balanced = _bool("--a2a-load-balanced", pick("load_balanced", "A2A_LOAD_BALANCED"))
+    try:
+        opts.auth = parse_auth_options(cli, env, ini)
+    except AuthOptionError as exc:
+        raise OptionError(str(exc)) from None
     return opts
 
 
@@ -227,9 +237,16 @@ def _prompt(raw: str) -> tuple[str, str]:
     behaviour = behaviour.strip()
     if not sep or not text.strip():
         raise OptionError(f"--a2a-prompt {raw!r} is malformed: expected BEHAVIOUR=TEXT")
+    if behaviour.startswith(SKILL_PROMPT_PREFIX):
+        # ``skill:ID=TEXT``: the text that routes a message to skill ID (the scope checks).
+        if not behaviour[len(SKILL_PROMPT_PREFIX) :].strip():
+            raise OptionError(f"--a2a-prompt {raw!r}: expected skill:SKILL_ID=TEXT")
+        return behaviour, text.strip()
     if behaviour not in BEHAVIOURS:
         known = ", ".join(sorted(BEHAVIOURS))
-        raise OptionError(f"--a2a-prompt: unknown behaviour {behaviour!r} (known: {known})")
+        raise OptionError(
+            f"--a2a-prompt: unknown behaviour {behaviour!r} (known: {known}, or skill:SKILL_ID)"
+        )
     return behaviour, text.strip()
 
 

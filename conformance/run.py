@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .client.http import HttpClient
     from .detection import AgentUnderTest, Interface
     from .observer import StateObserver
+    from .principals import Principals
     from .tracing import CheckTracer
     from .webhook import Webhooks
 
@@ -66,6 +67,7 @@ class SuiteRun:
         self.explicit_suite = False
         self._webhooks: Webhooks | None = None
         self._webhooks_problem: str | None = None
+        self.principals: Principals | None = None
 
     @classmethod
     def from_options(cls, options: A2AOptions) -> SuiteRun:
@@ -106,11 +108,16 @@ class SuiteRun:
         self.tracer = CheckTracer()
         self.observer = StateObserver()
         opts = self.options
+        principals = self._resolve_principals()
         self.http = HttpClient(
             timeout=opts.timeout,
-            headers=opts.header_dict(),
+            # An explicit --a2a-header wins over the credential options.
+            headers={**principals.default_headers(), **opts.header_dict()},
             header_templates={h.name: h.template for h in opts.headers},
-            redactor=Redactor(opts.secrets, [h.name for h in opts.headers]),
+            redactor=Redactor(
+                [*opts.secrets, *principals.secrets],
+                [h.name for h in opts.headers] + [principals.header],
+            ),
             tracer=self.tracer,
         )
         timeout = min(opts.timeout, DISCOVERY_TIMEOUT)
@@ -124,6 +131,30 @@ class SuiteRun:
                 ) from None
             agent.interfaces = detect_interfaces(agent.card, forced=opts.version, fallback_url=url)
             self.agents.append(agent)
+        self._adopt_card_credential(principals)
+
+    def _resolve_principals(self) -> Principals:
+        """The run's tokens, fetched once (a credential problem is one usage error)."""
+        from .credentials import CredentialError
+        from .principals import resolve_principals
+
+        try:
+            self.principals = resolve_principals(self.options.auth)
+        except CredentialError as exc:
+            raise pytest.UsageError(f"credentials: {exc}") from None
+        return self.principals
+
+    def _adopt_card_credential(self, principals: Principals) -> None:
+        """Send the credential as the first agent's card asks (an apiKey header, else Bearer)."""
+        assert self.http is not None
+        if principals.a is None or not self.agents:
+            return
+        old, sent = principals.header, principals.default_headers()
+        principals.adopt_card(self.agents[0].card)
+        if principals.header != old and self.http.extra_headers.get(old) == sent[old]:
+            del self.http.extra_headers[old]
+            self.http.extra_headers = {**principals.default_headers(), **self.http.extra_headers}
+            self.http.redactor.secret_headers.add(principals.header.lower())
 
     def _start_reference_agent(self) -> None:
         from fixtures.agent_process import AgentProcess, AgentStartError

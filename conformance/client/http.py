@@ -12,7 +12,7 @@ curl reproduction and the trace id of its span.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -98,11 +98,13 @@ class HttpClient:
         method: str,
         url: str,
         *,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str | None] | None = None,
         body: bytes | None = None,
         timeout: float | None = None,
     ) -> HttpResponse:
         """Send one request and read the whole (capped) response; transport errors propagate.
+
+        A None header value drops that run-wide header (e.g. the credential) from this request.
 
         ``timeout`` (default: the client's) bounds the whole exchange, not just each read."""
         with self._exchange(method, url, headers, body) as (exchange, sent_headers):
@@ -127,13 +129,13 @@ class HttpClient:
         method: str,
         url: str,
         *,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str | None] | None = None,
         body: bytes | None = None,
         max_events: int = 200,
         total_timeout: float | None = None,
     ) -> SseStream:
         """Start a request whose answer may be an SSE stream; read it with :meth:`SseStream.events`."""
-        hdrs = {"Accept": "text/event-stream", **(headers or {})}
+        hdrs: dict[str, str | None] = {"Accept": "text/event-stream", **(headers or {})}
         cm = self._exchange(method, url, hdrs, body)
         exchange, sent_headers = cm.__enter__()
         start = time.monotonic()
@@ -182,7 +184,11 @@ class HttpClient:
         exchange.elapsed_s = elapsed
 
     def _exchange(
-        self, method: str, url: str, headers: dict[str, str] | None, body: bytes | None
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str | None] | None,
+        body: bytes | None,
     ) -> _ExchangeContext:
         return _ExchangeContext(self, method, url, headers, body)
 
@@ -195,11 +201,19 @@ class _ExchangeContext:
         client: HttpClient,
         method: str,
         url: str,
-        headers: dict[str, str] | None,
+        headers: Mapping[str, str | None] | None,
         body: bytes | None,
     ) -> None:
         self.client, self.method, self.url, self.body = client, method, url, body
-        self.headers = {**client.extra_headers, **(headers or {})}
+        given = dict(headers or {})
+        dropped = {name.lower() for name, value in given.items() if value is None}
+        merged = {
+            name: value
+            for name, value in client.extra_headers.items()
+            if name.lower() not in dropped
+        }
+        merged.update({name: value for name, value in given.items() if value is not None})
+        self.headers: dict[str, str] = merged
         self._span: Any = None
 
     def __enter__(self) -> tuple[Exchange, dict[str, str]]:
@@ -216,15 +230,17 @@ class _ExchangeContext:
             for k in self.headers
             if k in client.header_templates and "${" in client.header_templates[k]
         }
+        # The URL too: a credential may travel in the query string (and must not be shown).
+        shown_url = client.redactor.text(self.url)
         self.exchange = Exchange(
             method=self.method,
-            url=self.url,
+            url=shown_url,
             request_headers=shown_headers,
             request_body=body_text,
             trace_id=trace_id,
             curl=curl_command(
                 self.method,
-                self.url,
+                shown_url,
                 shown_headers,
                 client.redactor.text(_curl_body(self.body or b"")),
                 templates=templates,

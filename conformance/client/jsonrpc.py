@@ -191,10 +191,11 @@ class JsonRpcBinding:
         self.extensions = list(extensions or [])
         self._ids = itertools.count(1)
 
-    def headers(self, extra: dict[str, str | None] | None = None) -> dict[str, str]:
+    def headers(self, extra: dict[str, str | None] | None = None) -> dict[str, str | None]:
         """Headers for a call: JSON, ``A2A-Version`` for v1.0 interfaces, required extensions.
 
-        ``extra`` overrides them; a None value removes a header."""
+        ``extra`` overrides them; a None value removes a header (also a run-wide one such as
+        the credential: the HTTP client drops it)."""
         out: dict[str, str | None] = {
             "Content-Type": "application/json",
             "Accept": "application/json",
@@ -205,7 +206,7 @@ class JsonRpcBinding:
             name = "X-A2A-Extensions" if self.dialect.version == "0.3" else "A2A-Extensions"
             out[name] = ",".join(self.extensions)
         out.update(extra or {})
-        return {k: v for k, v in out.items() if v is not None}
+        return out
 
     def envelope(
         self, method: str, params: Any = _MISSING, request_id: Any = _MISSING

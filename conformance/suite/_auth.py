@@ -119,21 +119,40 @@ def judge_challenges(answers: list[Answer], check: Check) -> None:
     )
 
 
-def judge_scopes(answers: list[Answer], check: Check) -> None:
-    """AUTH-7: a token lacking a skill's scope gets an authorization error (403)."""
+def judge_scopes(
+    answers: list[Answer], check: Check, *, routed: Callable[[str], bool] = lambda _: True
+) -> None:
+    """AUTH-7: a token lacking a skill's scope gets an authorization error (403).
+
+    ``routed(skill)`` says whether the probe text is known to reach that skill (the user named
+    it with ``--a2a-prompt skill:ID=TEXT``, or the agent follows the harness's default text).
+    An accepted row whose text may have landed on another skill is a WARNING, not a FAIL: the
+    agent may have answered with a skill that needs no scope.
+    """
     rows = [a for a in _judgeable(answers, check) if a.attempt.skill is not None]
     if not rows:
         check.not_applicable("no skill declares scopes (or no issuer key to mint tokens)")
-    wrong = [
-        f"{a.attempt.name}: HTTP {a.status}" + (" (accepted)" if a.accepted else "")
-        for a in rows
-        if a.accepted or a.status != 403
-    ]
+    wrong = [a for a in rows if a.accepted or a.status != 403]
+    proven = [a for a in wrong if not a.accepted or routed(a.attempt.skill or "")]
+    unsure = [a for a in wrong if a not in proven]
+    if unsure and not proven:
+        names = sorted({a.attempt.skill or "" for a in unsure})
+        check.warn(
+            "a token without the skill's scope was accepted, but the probe text may not have "
+            "reached the skill; name it with --a2a-prompt skill:ID=TEXT for a verdict",
+            expected="HTTP 403 (insufficient_scope)",
+            actual=[f"{a.attempt.name}: HTTP {a.status} (accepted)" for a in unsure]
+            + [f"skills: {', '.join(names)}"],
+        )
+        return
     check.that(
-        not wrong,
+        not proven,
         "missing scopes are not refused with an authorization error",
         expected="HTTP 403 (insufficient_scope)",
-        actual=wrong,
+        actual=[
+            f"{a.attempt.name}: HTTP {a.status}" + (" (accepted)" if a.accepted else "")
+            for a in proven
+        ],
     )
 
 

@@ -93,6 +93,8 @@ def test_full_suite_against_the_hostile_agent(
     outcome = run_suite(pytester, url, "-q", "--a2a-timeout", "1", "--a2a-fuzz-examples", "10")
     elapsed = time.monotonic() - start
     assert outcome.doc is not None and outcome.result.ret == 1, outcome.output
-    grades = [c["grade"] for c in outcome.doc["checks"]]
+    # Checks of capabilities the hostile agent does not declare (auth, signatures, several
+    # instances) are N/A by an explicit probe; the verdict is about the applicable ones.
+    grades = [c["grade"] for c in outcome.doc["checks"] if c["grade"] != "N/A"]
     assert grades.count("ERROR") + grades.count("FAIL") > len(grades) // 2
     assert elapsed < 180.0, f"the full hostile run took {elapsed:.1f}s"

@@ -40,6 +40,8 @@ def test_defaults() -> None:
         ({"timeout": "soon"}, "--a2a-timeout: 'soon' is not a number"),
         ({"timeout": "0"}, "out of range"),
         ({"prompt": ["slow"]}, "expected BEHAVIOUR=TEXT"),
+        ({"prompt": ["skill:=route me"]}, "expected skill:SKILL_ID=TEXT"),
+        ({"prompt": ["sloww=x"]}, "unknown behaviour 'sloww'"),
         ({"header": ["X Bad: 1"]}, "--a2a-header #1 is malformed"),
     ],
 )
@@ -68,6 +70,12 @@ def test_prompts_and_baseline_path(tmp_path: Path) -> None:
     baseline = tmp_path / "b.json"
     baseline.write_text("{}")
     opts = parse_options(
-        {"prompt": ["slow=please take your time"], "baseline": str(baseline)}, {}, {}
+        {
+            "prompt": ["slow=please take your time", "skill:admin=admin please"],
+            "baseline": str(baseline),
+        },
+        {},
+        {},
     )
-    assert opts.prompts == {"slow": "please take your time"} and opts.baseline == baseline
+    assert opts.prompts == {"slow": "please take your time", "skill:admin": "admin please"}
+    assert opts.baseline == baseline

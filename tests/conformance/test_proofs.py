@@ -20,6 +20,7 @@ import pytest
 
 from conformance.plugin import SUITE_DIR
 
+from .broken.auth import AUTH_PROOFS
 from .plugin_support import BrokenAgent, SuiteOutcome, run_suite
 
 pytest_plugins = ["pytester"]
@@ -178,7 +179,20 @@ PROVEN_ELSEWHERE = {
     # The proof agents accept loopback webhooks (the suite's receiver), so their SSRF guard is
     # off: INFO. test_push_ssrf.py runs PUSH-12 against an agent with the guard on (PASS).
     "PUSH-12": "INFO",
+    # The proof runs give one --agent-url, so the multi-instance checks are N/A there.
+    # test_multi_instance_suite.py proves them on two instances: FAIL with separate memory
+    # stores, PASS sharing redis, per instance URL and through an nginx balancer.
+    "MULTI-1": "N/A",
+    "MULTI-2": "N/A",
+    "MULTI-3": "N/A",
+    "MULTI-4": "N/A",
+    "MULTI-5": "N/A",
+    "MULTI-6": "N/A",
 }
+# The proof agents run without authentication and with unsigned cards, so the AUTH and SIG
+# checks are N/A there. test_auth_suite.py proves each of them on an auth-on reference agent with
+# a signed card (PASS) and through the broken gateways and cards of broken/auth.py (AUTH_PROOFS).
+PROVEN_ELSEWHERE.update({req: "N/A" for proof in AUTH_PROOFS.values() for req in proof.expected})
 
 
 def _not_passing(outcome: SuiteOutcome) -> dict[str, str]:
