@@ -1,6 +1,7 @@
 """The fixtures suite tests use: ``a2a`` (one interface at one protocol version), ``a2a_agent``
 (the agent and its card), ``check`` (the grading API), ``a2a_run`` (the run's shared state) and
-``a2a_webhooks`` (the push-notification receiver).
+``a2a_webhooks`` (the push-notification receiver), and for the multi-instance checks
+``a2a_instances`` (one Target per ``--agent-url``) and ``a2a_balanced`` (one load-balanced URL).
 
 Registered through :mod:`conformance.plugin`; heavy modules are imported inside the fixtures.
 """
@@ -16,11 +17,20 @@ from ._keys import CHECK_KEY, RUN_KEY
 
 if TYPE_CHECKING:
     from .grading import Check
+    from .instances import Instances
     from .run import SuiteRun
     from .target import AgentHandle, Target
     from .webhook import Webhooks
 
-__all__ = ["a2a", "a2a_agent", "a2a_run", "a2a_webhooks", "check"]
+__all__ = [
+    "a2a",
+    "a2a_agent",
+    "a2a_balanced",
+    "a2a_instances",
+    "a2a_run",
+    "a2a_webhooks",
+    "check",
+]
 
 
 @pytest.fixture(scope="session")
@@ -105,3 +115,39 @@ def a2a_agent(request: pytest.FixtureRequest, a2a_run: SuiteRun, check: Check) -
                 f"v{', v'.join(offered)}"
             )
     return AgentHandle(agent, a2a_run.http)
+
+
+def _instances(
+    request: pytest.FixtureRequest, run: SuiteRun, check: Check, *, balanced: bool
+) -> Iterator[Instances]:
+    from .grading import HarnessError, NotApplicable
+    from .instances import build_instances
+
+    spec = getattr(request, "param", None)
+    if spec is None or spec.agent_index < 0:
+        raise HarnessError("the multi-instance fixtures are parametrized by the conformance plugin")
+    if spec.problem:
+        raise HarnessError(spec.problem)
+    if spec.not_applicable:
+        raise NotApplicable(spec.not_applicable)
+    instances = build_instances(run, spec, check, balanced=balanced)
+    yield instances
+    instances.cleanup()
+
+
+@pytest.fixture
+def a2a_instances(
+    request: pytest.FixtureRequest, a2a_run: SuiteRun, check: Check
+) -> Iterator[Instances]:
+    """Every ``--agent-url`` as an instance of one deployment, one Target each at one protocol
+    version (N/A with one URL); card-level checks get the agents only."""
+    yield from _instances(request, a2a_run, check, balanced=False)
+
+
+@pytest.fixture
+def a2a_balanced(
+    request: pytest.FixtureRequest, a2a_run: SuiteRun, check: Check
+) -> Iterator[Instances]:
+    """The one ``--agent-url`` that balances over several instances (``--a2a-load-balanced``),
+    as one Target; N/A otherwise."""
+    yield from _instances(request, a2a_run, check, balanced=True)

@@ -34,14 +34,38 @@ if TYPE_CHECKING:
     from .run import SuiteRun
 
 # The fixtures are this plugin's too: importing them here registers them with pytest.
-from ._fixtures import a2a, a2a_agent, a2a_run, a2a_webhooks, check
+from ._fixtures import (
+    a2a,
+    a2a_agent,
+    a2a_balanced,
+    a2a_instances,
+    a2a_run,
+    a2a_webhooks,
+    check,
+)
 from ._keys import CHECK_KEY, EVIDENCE_KEY, RUN_KEY, SUITE_DIR
 
-__all__ = ["SUITE_DIR", "a2a", "a2a_agent", "a2a_run", "a2a_webhooks", "check"]
+__all__ = [
+    "SUITE_DIR",
+    "a2a",
+    "a2a_agent",
+    "a2a_balanced",
+    "a2a_instances",
+    "a2a_run",
+    "a2a_webhooks",
+    "check",
+]
 
 
-# Options of the push-notification receiver and the robustness properties.
-_DELIVERY_OPTIONS = ("webhook_host", "webhook_port", "webhook_url", "fuzz_examples", "fuzz_seed")
+# Options of the push-notification receiver, the robustness properties and multi-instance mode.
+_DELIVERY_OPTIONS = (
+    "webhook_host",
+    "webhook_port",
+    "webhook_url",
+    "fuzz_examples",
+    "fuzz_seed",
+    "load_balanced",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -89,6 +113,9 @@ def pytest_configure(config: pytest.Config) -> None:
             *_DELIVERY_OPTIONS,
         )
     }
+    from ._option_decls import AUTH_INI_OPTIONS, AUTH_OPTIONS
+
+    cli.update({name: config.getoption(f"a2a_{name}") for name in AUTH_OPTIONS})
     wanted = bool(
         cli["agent_url"]
         or cli["requirements"]
@@ -120,6 +147,7 @@ def pytest_configure(config: pytest.Config) -> None:
             *_DELIVERY_OPTIONS,
         )
     }
+    ini.update({name: config.getini(f"a2a_{name}") for name in AUTH_INI_OPTIONS})
     try:
         options = parse_options(cli, dict(os.environ), ini)
     except OptionError as exc:
@@ -166,6 +194,26 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize(
             "a2a_agent", [s for _, s in specs], ids=[i for i, _ in specs], indirect=True
         )
+    else:
+        _parametrize_instances(metafunc, run, listing)
+
+
+def _parametrize_instances(metafunc: pytest.Metafunc, run: SuiteRun, listing: bool) -> None:
+    """``a2a_instances`` / ``a2a_balanced`` (multi-instance checks): one test per version."""
+    from .instances import balanced_specs, instance_specs
+    from .run import TargetSpec
+    from .verdicts import requirement_of
+
+    for name, make in (("a2a_instances", instance_specs), ("a2a_balanced", balanced_specs)):
+        if name not in metafunc.fixturenames:
+            continue
+        req_id = requirement_of(metafunc.definition)
+        record = run.registry[req_id] if req_id and req_id in run.registry else None
+        # Card-level checks (MULTI-5) compare whole agents, not one interface per version.
+        card_level = record is not None and "card" in record.tags
+        versions = None if card_level or record is None else record.versions
+        specs = [("listing", TargetSpec(-1))] if listing else make(run, versions)
+        metafunc.parametrize(name, [s for _, s in specs], ids=[i for i, _ in specs], indirect=True)
 
 
 def pytest_collection_modifyitems(

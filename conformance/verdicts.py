@@ -119,7 +119,7 @@ def _spec_of(item: pytest.Item) -> TargetSpec | None:
     callspec = getattr(item, "callspec", None)
     if callspec is None:
         return None
-    for name in ("a2a", "a2a_agent"):
+    for name in ("a2a", "a2a_agent", "a2a_instances", "a2a_balanced"):
         if name in callspec.params:
             spec: TargetSpec = callspec.params[name]
             return spec
