@@ -6,7 +6,11 @@ Measured in one run, each contender alone on the machine (loopback only, bounded
    ``send_message.lua``, against (a) the reference agent, (b) a bare ASGI app on the same server
    stack answering a same-sized response (the ceiling), (c) an echo agent built on ``a2a-sdk``;
 2. stream time to first event (``SendStreamingMessage``), sequential and concurrent;
-3. the agent's RSS with 1,000 concurrent open streams (a fresh agent process).
+3. the agent's RSS with 1,000 concurrent open streams (a fresh agent process);
+4. the same wrk load on one agent with the memory store vs the Redis store, and through nginx on
+   one vs two Redis-backed agents (interleaved rounds, medians; see ``_scaling.py``);
+5. cross-instance event delivery latency: an event applied through instance A, received by a
+   subscriber on instance B (``_crossinstance.py``).
 
 Prints a table and writes ``bench/results.json``. Run it as ``tox -e bench`` (which installs the
 SDK) or ``python bench/run.py --help``. Exit code 1 when a contender could not be measured or
@@ -28,6 +32,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import _scaling
 from _servers import (
     BENCH_DIR,
     ScriptServer,
@@ -41,13 +46,23 @@ from _wrk import WrkResult, run_wrk
 from fixtures.agent_process import AgentProcess
 
 CONTENDERS = ("agent", "bare", "sdk")
+# Steps after the contenders: store modes, one vs two instances, cross-instance latency.
+COMPARISONS = ("redis", "scale", "latency")
+STEPS = CONTENDERS + COMPARISONS
 LABELS = {"agent": "reference agent", "bare": "bare ASGI (ceiling)", "sdk": "a2a-sdk echo agent"}
+STEP_LABELS = {
+    "redis": "memory vs Redis store, one instance",
+    "scale": "one vs two Redis-backed instances behind nginx",
+    "latency": "cross-instance event delivery latency",
+}
 # The issue's acceptance targets.
 TARGETS = {
     "agent/bare throughput": (">=", 0.5),
     "agent/sdk throughput": (">=", 8.0),
     "agent stream TTFE p50 ms": ("<=", 5.0),
     "agent RSS MB, 1000 streams": ("<", 200.0),
+    "redis/memory throughput": (">=", 0.6),
+    "cross-instance event p99 ms": ("<", 10.0),
 }
 
 
@@ -61,7 +76,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ttfe-sequential", type=int, default=200)
     parser.add_argument("--ttfe-concurrent", type=int, default=100)
     parser.add_argument(
-        "--only", default=",".join(CONTENDERS), help="comma-separated subset of agent,bare,sdk"
+        "--rounds", type=int, default=2, help="interleaved rounds of each comparison (medians)"
+    )
+    parser.add_argument(
+        "--latency-samples", type=int, default=200, help="cross-instance delivery samples"
+    )
+    parser.add_argument(
+        "--only", default=",".join(STEPS), help=f"comma-separated subset of {','.join(STEPS)}"
     )
     parser.add_argument(
         "--response-bytes", type=int, default=0, help="bare app response size (default: agent's)"
@@ -71,9 +92,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = set(args.only) - set(CONTENDERS)
+    unknown = set(args.only) - set(STEPS)
     if unknown:
-        parser.error(f"--only: unknown contender(s) {sorted(unknown)}; choose from agent,bare,sdk")
+        parser.error(f"--only: unknown step(s) {sorted(unknown)}; choose from {','.join(STEPS)}")
+    if args.rounds < 1:
+        parser.error(f"--rounds must be at least 1, got {args.rounds}")
+    if args.latency_samples < 1:
+        parser.error(f"--latency-samples must be at least 1, got {args.latency_samples}")
     return args
 
 
@@ -171,6 +196,18 @@ def bench_sdk(args: argparse.Namespace, results: dict[str, Any]) -> None:
         server.stop()
 
 
+def bench_redis(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    results["store_modes"] = _scaling.store_modes(results["settings"])
+
+
+def bench_scale(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    results["instances"] = _scaling.instances(results["settings"])
+
+
+def bench_latency(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    results["cross_instance"] = _scaling.cross_instance(args.latency_samples)
+
+
 def evaluate(results: dict[str, Any]) -> dict[str, Any]:
     """Ratios and target verdicts from what was measured (missing values stay None)."""
     rps = {name: data.get("rps") for name, data in results["send_message"].items()}
@@ -182,6 +219,7 @@ def evaluate(results: dict[str, Any]) -> dict[str, Any]:
     rss = results["rss"].get("agent", {}).get("rss_kib")
     values = {
         **ratios,
+        **_scaling.ratios(results),
         "agent stream TTFE p50 ms": ttfe,
         "agent RSS MB, 1000 streams": rss / 1024 if rss is not None else None,
     }
@@ -222,6 +260,7 @@ def render(results: dict[str, Any]) -> str:
             row = data[mode]
             label = f"{name} {mode}"
             lines.append(f"{label:<30}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}{row['count']:>6}")
+    lines += _scaling.render(results)
     for name, data in results["rss"].items():
         lines.append("")
         lines.append(
@@ -247,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
             key: getattr(args, key)
             for key in ("duration", "warmup", "connections", "threads", "streams", "only")
         }
-        | {"ttfe_sequential": args.ttfe_sequential, "ttfe_concurrent": args.ttfe_concurrent},
+        | {"ttfe_sequential": args.ttfe_sequential, "ttfe_concurrent": args.ttfe_concurrent}
+        | {"rounds": args.rounds, "latency_samples": args.latency_samples},
         "send_message": {},
         "stream_ttfe": {},
         "rss": {},
@@ -257,11 +297,14 @@ def main(argv: list[str] | None = None) -> int:
         "agent": bench_agent,
         "bare": bench_bare,
         "sdk": bench_sdk,
+        "redis": bench_redis,
+        "scale": bench_scale,
+        "latency": bench_latency,
     }
-    for name in CONTENDERS:
+    for name in STEPS:
         if name not in args.only:
             continue
-        print(f"bench: {LABELS[name]} ...", file=sys.stderr, flush=True)
+        print(f"bench: {STEP_LABELS.get(name) or LABELS[name]} ...", file=sys.stderr, flush=True)
         try:
             steps[name](args, results)
         except Exception as exc:  # one contender failing must not hide the others' figures
