@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ._option_values import parse_bool
+
 __all__ = ["AUTH_OPTION_NAMES", "AuthOptionError", "AuthOptions", "parse_auth_options"]
 
 GIVEN = "<given, not shown>"
@@ -180,11 +182,4 @@ def _list(value: Any) -> list[str]:
 
 
 def _bool(option: str, value: Any) -> bool:
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off", ""):
-        return False
-    raise AuthOptionError(f"{option}: {value!r} is not a boolean (true/false)")
+    return parse_bool(option, value, AuthOptionError)

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ._auth_options import AuthOptionError, AuthOptions, parse_auth_options
+from ._option_values import parse_bool
 from .behaviours import BEHAVIOURS, SKILL_PROMPT_PREFIX
 
 __all__ = ["REDACTED", "A2AOptions", "HeaderSpec", "OptionError", "parse_options"]
@@ -199,14 +200,7 @@ def _choice(option: str, value: Any, allowed: tuple[str, ...], default: str) -> 
 
 
 def _bool(option: str, value: Any) -> bool:
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off", ""):
-        return False
-    raise OptionError(f"{option}: {value!r} is not a boolean (true/false)")
+    return parse_bool(option, value, OptionError)
 
 
 def _header(raw: str, index: int, env: dict[str, str]) -> HeaderSpec:
