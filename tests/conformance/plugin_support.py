@@ -30,7 +30,13 @@ for _info in pkgutil.walk_packages(conformance.__path__, "conformance."):
     importlib.import_module(_info.name)
 
 # Sub-runs need none of the environment's other plugins (hypothesis alone costs seconds).
-SUBRUN_FLAGS = ("-p", "no:hypothesispytest", "-p", "no:cacheprovider", "-p", "no:benchmark")
+# The inner runs have no project config: name pytest-asyncio's loop scope, or every run warns.
+SUBRUN_FLAGS = (
+    "-p", "no:hypothesispytest",
+    "-p", "no:cacheprovider",
+    "-p", "no:benchmark",
+    "-o", "asyncio_default_fixture_loop_scope=function",
+)  # fmt: skip
 
 __all__ = [
     "PRIVATE_WEBHOOKS",
