@@ -28,6 +28,7 @@ COPY reports ./reports
 # Installed as root into the image's Python; the agent then runs as an unprivileged user that
 # owns nothing in the image (it writes no files: logs go to stderr, state to its store).
 RUN pip install . \
+    && rm -rf build ./*.egg-info \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin a2a
 
 USER 10001:10001

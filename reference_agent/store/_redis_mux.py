@@ -196,6 +196,18 @@ class RedisMux:
             protocol = await self._connect(loop)
         return await protocol.send(_pack(args))
 
+    async def read(self, *args: Arg) -> Any:
+        """A read-only command, retried once on a fresh connection if the shared one was dead.
+
+        After a Redis restart the shared connection is only found dead when a command is sent on
+        it; a read may safely be sent again. Writes and scripts go through :meth:`execute` and
+        are never retried: they may have run before the connection broke.
+        """
+        try:
+            return await self.execute(*args)
+        except RedisConnectionError:
+            return await self.execute(*args)
+
     async def _connect(self, loop: asyncio.AbstractEventLoop) -> _Protocol:
         if self._connecting is None or self._connecting[0] is not loop:
             self._connecting = (loop, asyncio.Lock())

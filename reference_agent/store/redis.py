@@ -212,7 +212,7 @@ class RedisTaskStore(TaskStore):
 
     async def get_task(self, task_id: str, scope: TaskScope | None) -> Task | None:
         async with available("get task"):
-            data, stored_scope = await self._mux.execute(
+            data, stored_scope = await self._mux.read(
                 "HMGET", self._key("task", task_id), "d", "sc"
             )
         if data is None or (scope is not None and stored_scope != scope_bytes(scope)):
@@ -246,7 +246,7 @@ class RedisTaskStore(TaskStore):
                 seq, scope, before = cached
             else:
                 async with available("apply events"):
-                    data, raw_seq, raw_scope, owner = await self._mux.execute(
+                    data, raw_seq, raw_scope, owner = await self._mux.read(
                         "HMGET", key, "d", "seq", "sc", "own"
                     )
                 if data is None:
@@ -322,7 +322,7 @@ class RedisTaskStore(TaskStore):
     ) -> tuple[Task, Subscription]:
         self._ensure_cancel_listener()
         async with available("subscribe"):
-            data, seq, stored_scope = await self._mux.execute(
+            data, seq, stored_scope = await self._mux.read(
                 "HMGET", self._key("task", task_id), "d", "seq", "sc"
             )
         if data is None or (scope is not None and stored_scope != scope_bytes(scope)):

@@ -97,6 +97,27 @@ async def test_a_redis_restart_fails_callers_then_reconnects() -> None:
             await mux.close()
 
 
+async def test_a_read_after_a_restart_is_sent_again_on_a_fresh_connection() -> None:
+    # The restart is synchronous: the event loop has not yet seen the old connection close, so
+    # the first command goes out on a dead connection (what a load run right after a Redis
+    # restart hit). A read is retried once; a write is not (it may have run).
+    with RedisServer() as server:
+        mux = _mux(server.url)
+        try:
+            assert await mux.execute("ECHO", "before") == b"before"
+            server.restart()
+            assert await asyncio.wait_for(mux.read("ECHO", "after"), BOUND) == b"after"
+            server.restart()
+            with pytest.raises(RedisConnectionError):
+                await asyncio.wait_for(mux.execute("SET", "k", "v"), BOUND)
+            # And a read against a Redis that is really down still fails, fast.
+            server.stop()
+            with pytest.raises(RedisConnectionError):
+                await asyncio.wait_for(mux.read("ECHO", "down"), BOUND)
+        finally:
+            await mux.close()
+
+
 async def test_a_silent_redis_times_out_and_the_next_call_reconnects() -> None:
     with RedisServer() as server:
         mux = _mux(server.url, timeout=0.5)
