@@ -30,16 +30,14 @@ from collections.abc import Callable, Sequence
 from ..errors import InternalError, InvalidParamsError, ServiceUnavailableError, TaskNotFoundError
 from ..model import (
     TERMINAL_STATES,
-    Artifact,
-    ArtifactUpdate,
     ListTasksQuery,
     ListTasksResult,
     Message,
-    StatusUpdate,
     Task,
     TaskState,
 )
 from ..state_machine import check_events
+from ._records import apply_event, copy_task
 from .base import (
     MAX_PUSH_CONFIGS_PER_TASK,
     Applied,
@@ -147,23 +145,6 @@ class _Entry:
         self.push: dict[str, PushRegistration] | None = None
 
 
-def _snapshot(task: Task) -> Task:
-    # Shallow on purpose: the store replaces statuses and artifacts instead of mutating them,
-    # so only the lists need copying for a snapshot to stay frozen in time.
-    # Positional, in field order (id, context_id, status, history, artifacts, metadata, owner,
-    # tenant): snapshots are taken on every blocking request.
-    return Task(
-        task.id,
-        task.context_id,
-        task.status,
-        list(task.history),
-        list(task.artifacts),
-        task.metadata,
-        task.owner,
-        task.tenant,
-    )
-
-
 def _insert_key(keys: list[_IndexKey], key: _IndexKey) -> None:
     # Timestamps mostly grow: the new key is usually the largest (append), or belongs among the
     # last few keys of the same millisecond (a short bisect); else a full one.
@@ -172,38 +153,6 @@ def _insert_key(keys: list[_IndexKey], key: _IndexKey) -> None:
         return
     near = len(keys) - 16
     insort(keys, key, near if near > 0 and keys[near] < key else 0)
-
-
-def _apply_event(task: Task, event: TaskEvent) -> None:
-    """Change ``task`` by one event the state machine already accepted."""
-    if type(event) is StatusUpdate:
-        status = event.status
-        if status.message is not None:
-            task.history.append(status.message)
-        task.status = status
-    else:
-        _apply_artifact(task, event)  # type: ignore[arg-type]
-
-
-def _apply_artifact(task: Task, update: ArtifactUpdate) -> None:
-    new = update.artifact
-    artifacts = task.artifacts
-    for i, old in enumerate(artifacts):
-        if old.artifact_id == new.artifact_id:
-            if update.append:
-                artifacts[i] = Artifact(
-                    artifact_id=old.artifact_id,
-                    parts=[*old.parts, *new.parts],
-                    name=old.name if new.name is None else new.name,
-                    description=old.description if new.description is None else new.description,
-                    metadata=old.metadata if new.metadata is None else new.metadata,
-                    extensions=old.extensions or new.extensions,
-                )
-            else:
-                artifacts[i] = new
-            return
-    # An append for an unknown artifact is undefined by the spec; starting it is the kindest.
-    artifacts.append(new)
 
 
 class MemoryTaskStore(TaskStore):
@@ -248,12 +197,12 @@ class MemoryTaskStore(TaskStore):
         if task.id in self._tasks:
             raise InternalError(f"task id {task.id} already exists")
         for event in events:
-            _apply_event(task, event)
+            apply_event(task, event)
         entry = self._insert(task, state)
         if entry.log is not None:
             entry.log.extend(events)
         entry.seq = len(events)
-        return Applied(_snapshot(task) if snapshot else None, events, entry.seq, previous, ())
+        return Applied(copy_task(task) if snapshot else None, events, entry.seq, previous, ())
 
     def _insert(self, task: Task, state: TaskState) -> _Entry:
         now = self._clock()
@@ -286,7 +235,7 @@ class MemoryTaskStore(TaskStore):
 
     async def get_task(self, task_id: str, scope: TaskScope | None) -> Task | None:
         entry = self._visible(task_id, scope)
-        return None if entry is None else _snapshot(entry.task)
+        return None if entry is None else copy_task(entry.task)
 
     async def apply_events(
         self,
@@ -313,9 +262,9 @@ class MemoryTaskStore(TaskStore):
         targets = tuple(entry.push.values()) if entry.push else ()
         snapshots: list[Task] = []
         for event in events:
-            _apply_event(task, event)
+            apply_event(task, event)
             if targets:
-                snapshots.append(_snapshot(task))
+                snapshots.append(copy_task(task))
         entry.seq += len(events)
         if entry.log is not None:
             entry.log.extend(events)
@@ -325,7 +274,7 @@ class MemoryTaskStore(TaskStore):
         if snapshots:
             copy: Task | None = snapshots[-1]
         else:
-            copy = _snapshot(task) if snapshot else None
+            copy = copy_task(task) if snapshot else None
         return Applied(copy, events, entry.seq, previous, targets, snapshots)
 
     async def open_subscription(
@@ -336,7 +285,7 @@ class MemoryTaskStore(TaskStore):
             raise TaskNotFoundError(f"task {task_id} not found", metadata={"taskId": task_id})
         log = entry.log
         start = 0 if from_start or log is None else len(log.events)
-        return _snapshot(entry.task), _LogSubscription(log, start)
+        return copy_task(entry.task), _LogSubscription(log, start)
 
     async def list_tasks(self, scope: TaskScope, query: ListTasksQuery) -> ListTasksResult:
         self._sweep(self._clock())
@@ -366,7 +315,7 @@ class MemoryTaskStore(TaskStore):
         while i >= lo and len(page) < query.page_size:
             key = keys[i]
             if matches(key):
-                page.append(_snapshot(tasks[key[1]].task))
+                page.append(copy_task(tasks[key[1]].task))
                 last = key
             i -= 1
         more = any(matches(keys[j]) for j in range(i, lo - 1, -1))

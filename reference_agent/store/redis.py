@@ -40,12 +40,12 @@ from ..model import (
     ListTasksQuery,
     ListTasksResult,
     Message,
-    StatusUpdate,
     Task,
     TaskState,
 )
 from ..state_machine import check_events
 from . import _redis_scripts as scripts
+from ._records import apply_event, copy_task
 from ._redis_codec import (
     decode_registration,
     decode_task,
@@ -66,7 +66,6 @@ from ._redis_support import (
     scope_key,
     text,
 )
-from ._redis_tasks import apply_artifact, copy_task
 from .base import (
     MAX_PUSH_CONFIGS_PER_TASK,
     Applied,
@@ -514,10 +513,5 @@ def _apply_all(task: Task, message: Message | None, events: Sequence[TaskEvent])
     if message is not None:
         task.history.append(message)
     for event in events:
-        if type(event) is StatusUpdate:
-            if event.status.message is not None:
-                task.history.append(event.status.message)
-            task.status = event.status
-        else:
-            apply_artifact(task, event)  # type: ignore[arg-type]
+        apply_event(task, event)
     return task
