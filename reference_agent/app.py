@@ -99,6 +99,9 @@ class A2AApp:
         self._shutdown_task: asyncio.Task[None] | None = None
         # Declarations and signatures first: the ETag is the hash of the bytes served.
         self.card = CardResource(self.security.public_card(build_public_card(settings)))
+        jwks = self.security.jwks
+        # Served like the card: Cache-Control, ETag and 304s.
+        self.jwks = CardResource(jwks) if jwks is not None else None
         self.jsonrpc = JsonRpcBinding(
             service, settings, telemetry=self.telemetry, closing=self.closing
         )
@@ -118,7 +121,7 @@ class A2AApp:
             "/readyz": self._readyz,
             "/docs/behaviour-contract": self._serve_docs,
         }
-        if self.security.jwks_body is not None:
+        if self.jwks is not None:
             routes[JWKS_PATH] = self._serve_jwks
         public_path = urlsplit(self.settings.base_url).path or "/"
         routes.setdefault(public_path, self.jsonrpc)
@@ -151,35 +154,11 @@ class A2AApp:
 
     # -- routes ------------------------------------------------------------------------------
     async def _serve_jwks(self, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self.security.jwks_body is not None
-        if scope["method"] not in ("GET", "HEAD"):
-            await _json(send, 405, {"error": "method not allowed"}, [(b"allow", b"GET, HEAD")])
-            return
-        body = self.security.jwks_body
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"cache-control", b"public, max-age=300"),
-            (b"content-length", str(len(body)).encode("ascii")),
-        ]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send(
-            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
-        )
+        assert self.jwks is not None
+        await _serve_resource(self.jwks, scope, send)
 
     async def _serve_card(self, scope: Scope, receive: Receive, send: Send) -> None:
-        method = scope["method"]
-        if method not in ("GET", "HEAD"):
-            await _json(
-                send, 405, {"error": f"method {method} not allowed"}, [(b"allow", b"GET, HEAD")]
-            )
-            return
-        if_none_match = None
-        for name, value in scope["headers"]:
-            if name == b"if-none-match":
-                if_none_match = value
-        status, headers, body = self.card.response(method, if_none_match)
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await _serve_resource(self.card, scope, send)
 
     async def _serve_docs(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send(
@@ -303,3 +282,20 @@ def _skills_text() -> str:
     ]
     lines += [f"| `{s.id}` | {s.description} | `{s.examples[0]}` |" for s in SKILLS]
     return "\n".join(lines) + "\n"
+
+
+async def _serve_resource(resource: CardResource, scope: Scope, send: Send) -> None:
+    """GET/HEAD of a pre-serialised JSON document with its ETag (405 for other methods)."""
+    method = scope["method"]
+    if method not in ("GET", "HEAD"):
+        await _json(
+            send, 405, {"error": f"method {method} not allowed"}, [(b"allow", b"GET, HEAD")]
+        )
+        return
+    if_none_match = None
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            if_none_match = value
+    status, headers, body = resource.response(method, if_none_match)
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -209,6 +209,13 @@ class AuthorizationError(A2AError):
     default_message = "Not authorized for this operation"
     http_status = 403
 
+    def __init__(
+        self, message: str | None = None, *, challenge: str | None = None, **kw: Any
+    ) -> None:
+        super().__init__(message, **kw)
+        # RFC 6750 challenge for the HTTP layer (e.g. error="insufficient_scope"), if any.
+        self.challenge = challenge
+
 
 class ServiceUnavailableError(A2AError):
     """The agent cannot serve now (task store outage, shutting down): HTTP 503 + Retry-After."""

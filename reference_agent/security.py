@@ -23,8 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from .auth import PRINCIPAL_KEY, Authenticator, AuthError, AuthMiddleware, Principal, SkillScopes
 from .auth.middleware import ASGIApp
 from .auth.setup import SCHEME_NAMES, build_authenticator, card_security
@@ -38,7 +36,6 @@ from .signing import jwks_document, load_signing_keys, sign_card
 __all__ = [
     "PRINCIPAL_KEY",
     "SKILL_SCOPES",
-    "InsufficientScopeError",
     "Security",
     "SecurityConfigError",
 ]
@@ -51,23 +48,13 @@ class SecurityConfigError(ValueError):
     """A security option that cannot be used (unreadable key, bad key file); exit status 2."""
 
 
-class InsufficientScopeError(AuthorizationError):
-    """The JSON-RPC authorization error, with the RFC 6750 challenge the binding also sends."""
-
-    def __init__(self, message: str, *, challenge: str) -> None:
-        super().__init__(message)
-        self.challenge = challenge
-
-
 @dataclass(slots=True)
 class Security:
     """What ``--auth`` and ``--card-signing-key`` turned into; see the module docstring."""
 
-    mode: str = "none"
     authenticator: Authenticator | None = None
     signing_keys: list[SigningKey] = field(default_factory=list)
-    skill_scopes: SkillScopes | None = None
-    jwks_body: bytes | None = None
+    skill_scopes: SkillScopes | None = None  # built with the authenticator: never lagging it
 
     @classmethod
     def from_settings(cls, settings: AgentSettings) -> Security:
@@ -82,9 +69,8 @@ class Security:
                 raise SecurityConfigError(f"--card-signing-key: {exc}") from None
             if len({key.kid for key in keys}) != len(keys):
                 raise SecurityConfigError("--card-signing-kid: two signing keys share one kid")
-        jwks_body = orjson.dumps(jwks_document(keys)) if keys else None
         if not settings.auth_enabled:
-            return cls(signing_keys=keys, jwks_body=jwks_body)
+            return cls(signing_keys=keys)
         try:
             authenticator = build_authenticator(
                 settings.auth_mode,
@@ -99,7 +85,19 @@ class Security:
             )
         except (ValueError, OSError) as exc:
             raise SecurityConfigError(str(exc)) from None
-        return cls(settings.auth_mode, authenticator, keys, None, jwks_body)
+        # What the card declares (SKILL_SCOPES) is what the guard checks, from the start.
+        per_skill = {skill: (frozenset(scopes),) for skill, scopes in SKILL_SCOPES.items()}
+        return cls(authenticator, keys, SkillScopes((frozenset(),), per_skill))
+
+    @property
+    def mode(self) -> str:
+        """``none``, ``jwt`` or ``api-key``."""
+        return "none" if self.authenticator is None else self.authenticator.mode
+
+    @property
+    def jwks(self) -> dict[str, Any] | None:
+        """The signing keys' public JWKS (served at ``/.well-known/jwks.json``), if signed."""
+        return jwks_document(self.signing_keys) if self.signing_keys else None
 
     # -- cards -------------------------------------------------------------------------------
     @property
@@ -110,7 +108,6 @@ class Security:
     def public_card(self, card: dict[str, Any]) -> dict[str, Any]:
         """The public card as served: declarations, then signatures (nothing when off)."""
         card = self._declare(card, dual_stack=True)
-        self.skill_scopes = SkillScopes.from_card(card) if self.authenticator else None
         return sign_card(card, self.signing_keys) if self.signing_keys else card
 
     def extended_card(self, card: dict[str, Any]) -> dict[str, Any]:
@@ -126,16 +123,17 @@ class Security:
 
     # -- requests ----------------------------------------------------------------------------
     def skill_guard(self, skill_id: str, ctx: RequestContext) -> None:
-        """Raise :class:`InsufficientScopeError` unless ``ctx`` holds the skill's scopes."""
-        scopes = self.skill_scopes
-        if scopes is None:
+        """Raise :class:`AuthorizationError` (with its challenge) unless ``ctx`` holds the
+        skill's scopes."""
+        scopes, authenticator = self.skill_scopes, self.authenticator
+        if scopes is None or authenticator is None:
             return
         caller = Principal(subject=ctx.principal or "", scopes=ctx.scopes)
         try:
             scopes.check(caller, skill_id)
         except AuthError as refusal:
-            refusal.scheme = "ApiKey" if self.mode == "api-key" else "Bearer"
-            raise InsufficientScopeError(
+            refusal.scheme = authenticator.scheme
+            raise AuthorizationError(
                 f"{refusal.description}; the credentials grant: "
                 f"{' '.join(sorted(ctx.scopes)) or '(no scopes)'}",
                 challenge=refusal.challenge(),

@@ -382,8 +382,7 @@ def _http_status(error: A2AError) -> tuple[int, list[tuple[bytes, bytes]]]:
     if isinstance(error, AuthenticationError):
         return 401, [(b"www-authenticate", error.challenge.encode("latin-1"))]
     if isinstance(error, AuthorizationError):
-        challenge = getattr(error, "challenge", None)  # set for a missing skill scope
-        if isinstance(challenge, str):
-            return 403, [(b"www-authenticate", challenge.encode("latin-1", "replace"))]
+        if error.challenge is not None:  # set for a missing skill scope
+            return 403, [(b"www-authenticate", error.challenge.encode("latin-1", "replace"))]
         return 403, []
     return 200, []
