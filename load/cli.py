@@ -240,6 +240,9 @@ def report_text(run: Any, results: list[GateResult], problems: list[str]) -> str
     return "\n".join(lines)
 
 
+RESULTS_SCHEMA = "a2a-harness/results/v1"
+
+
 def write_json(
     path: Path, plan: LoadPlan, run: Any, results: list[GateResult], problems: list[str]
 ) -> None:
@@ -267,7 +270,10 @@ def write_json(
         "failures": run.result.get("failures", []),
         "lost_tasks": run.lost.as_dict() if run.lost is not None else None,
     }
-    path.write_text(json.dumps({"load": load}, indent=2), encoding="utf-8")
+    # A results document (schema of reports/results.py, docs/results-schema.md), so that
+    # `a2a-harness report load.json --html …` renders it; `load` does not import `reports`.
+    document = {"schema": RESULTS_SCHEMA, "load": load}
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
 
 
 def _run_worker(args: argparse.Namespace) -> int:

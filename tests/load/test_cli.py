@@ -9,6 +9,7 @@ import pytest
 
 from fixtures.agent_process import AgentProcess
 from fixtures.ports import free_port
+from reports.results import SCHEMA, load_results
 from tests.load._run import harness_load
 
 SHORT = ["--users", "4", "--duration", "2s", "--drain", "5s"]
@@ -43,6 +44,11 @@ def test_passing_gates_exit_0_with_table_and_results_file(
     assert load["header_names"] == ["X-Load-Token"]
     assert (tmp_path / "stats_stats.csv").is_file()
     assert "tok-9f8e7d" not in run.stdout + run.stderr + out.read_text()
+    # The file is a results document the report command reads (schema and load section).
+    assert json.loads(out.read_text())["schema"] == SCHEMA
+    loaded = load_results(out)
+    assert loaded.load is not None and loaded.load.passed is True
+    assert loaded.load.requests == load["metrics"]["requests"]
 
 
 def test_failing_gate_exits_1_with_the_table(agent: AgentProcess, tmp_path: Path) -> None:
