@@ -27,6 +27,16 @@ class SSEUser(A2AUser):
 
     abstract = True
 
+    def on_start(self) -> None:
+        super().on_start()
+        # Streams are read with httpx (it hands over each small event as it arrives). Only SSE
+        # users build one: an httpx client costs tens of ms (its SSL context) at spawn.
+        self.client = httpx.Client(timeout=httpx.Timeout(self._timeout), headers=self.headers)
+
+    def on_stop(self) -> None:
+        self.client.close()
+        super().on_stop()
+
     def read_stream(
         self,
         name: str,

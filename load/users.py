@@ -157,15 +157,12 @@ class A2AUser(User):
     def on_start(self) -> None:
         self.shared, self.dialect, extra, timeout = _settings(self.environment)
         self.headers = {**self.dialect.headers, **extra}
-        # Streams are read with httpx (it hands over each small event as it arrives); plain
-        # calls go through geventhttpclient, which lets one Locust process send several times
-        # more requests per second than httpx does under gevent.
-        self.client = httpx.Client(timeout=httpx.Timeout(timeout), headers=self.headers)
+        # Plain calls go through geventhttpclient, which lets one Locust process send several
+        # times more requests per second than httpx does under gevent (streams: SSEUser).
         self._timeout = timeout
         self._calls: dict[str, HTTPClient] = {}
 
     def on_stop(self) -> None:
-        self.client.close()
         for client in self._calls.values():
             client.close()
 
