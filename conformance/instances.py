@@ -38,9 +38,6 @@ __all__ = [
 ]
 
 ONE_URL = "one --agent-url: give two or more instance URLs"
-ONE_URL_BALANCED = (
-    ONE_URL + " (or --a2a-load-balanced when that URL balances over several instances)"
-)
 NOT_BALANCED = (
     "--a2a-load-balanced not given: the repeated-read checks run only against one URL that "
     "balances over several instances"

@@ -26,7 +26,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from .jose import JoseError, PrivateKey, SigningKey
+from .jose import JoseError, PrivateKey
 from .signing import jwks_document, load_signing_keys, sign_card
 
 __all__ = ["main"]
@@ -62,13 +62,6 @@ def _parser() -> argparse.ArgumentParser:
     jwks.add_argument("--kid", action="append", default=[], help="key id, one per --key")
     jwks.add_argument("--out", help="where to write the JWKS (default: stdout)")
     return parser
-
-
-def _load_keys(paths: list[str], kids: list[str], jku: str | None) -> list[SigningKey]:
-    try:
-        return load_signing_keys(paths, kids, jku)
-    except JoseError as exc:
-        raise _UsageError(str(exc)) from None
 
 
 def _read_card(source: str | None) -> dict[str, Any]:
@@ -136,12 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "keygen":
             _keygen(args)
         elif args.command == "sign":
-            keys = _load_keys(args.key, args.kid, args.jku)
+            keys = load_signing_keys(args.key, args.kid, args.jku)
             card = _read_card(args.source)
             signed = sign_card(card, keys, keep_existing=args.keep_existing)
             _write(json.dumps(signed, indent=2, ensure_ascii=False), args.out)
         else:
-            keys = _load_keys(args.key, args.kid, None)
+            keys = load_signing_keys(args.key, args.kid, None)
             _write(json.dumps(jwks_document(keys), indent=2), args.out)
     except (_UsageError, JoseError) as exc:
         sys.stderr.write(f"a2a-harness card {args.command}: {exc}\n")

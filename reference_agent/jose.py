@@ -236,8 +236,3 @@ class SigningKey:
         protected = b64url_encode(json.dumps(header, separators=(",", ":")).encode())
         signing_input = f"{protected}.{b64url_encode(payload)}".encode("ascii")
         return protected, b64url_encode(self.sign(signing_input))
-
-    def compact(self, header: dict[str, Any], payload: bytes) -> str:
-        """Compact JWS ``header.payload.signature`` (used for JWTs)."""
-        protected, signature = self.sign_detached(header, payload)
-        return f"{protected}.{b64url_encode(payload)}.{signature}"

@@ -26,7 +26,12 @@ from ..credentials import Secret
 from ..principals import Principals
 from ..push import create_params, delete_params, get_params, list_params
 from ..target import Target
-from ..token_mutations import Attempt, attacks_with_issuer_key, attacks_without_key
+from ..token_mutations import (
+    Attempt,
+    attacks_with_issuer_key,
+    attacks_without_key,
+    decode_unverified,
+)
 from ..webhook import Endpoint
 from ._auth import Answer, collect
 
@@ -42,7 +47,6 @@ SCOPE_PROMPT = "{skill} a2a-harness scope probe"
 _FOREIGN_ENDPOINT = Endpoint(
     "/a2a-harness/foreign", "https://a2a-harness.invalid/foreign", "t", "Bearer", "c"
 )
-TASK_NOT_FOUND = -32001
 
 
 def declared_security(card: Any) -> str | None:
@@ -185,8 +189,6 @@ class AuthProbe:
             except (OSError, JwsError) as exc:
                 raise HarnessError(f"--a2a-issuer-key {issuer_key}: {exc}") from None
             return [public_jwk(key.public_key())]
-        from ..token_mutations import decode_unverified
-
         decoded = decode_unverified(self.token())
         issuer = decoded[1].get("iss") if decoded else None
         if not isinstance(issuer, str) or not issuer.startswith(("https://", "http://")):

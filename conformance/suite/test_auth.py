@@ -18,8 +18,14 @@ from conformance.grading import Check
 from conformance.run import SuiteRun
 from conformance.target import Target
 
-from ._auth import judge_challenges, judge_foreign_task, judge_refusals, judge_scopes
-from ._auth_probe import TASK_NOT_FOUND, AuthProbe, foreign_task_results, skill_scopes
+from ._auth import (
+    TASK_NOT_FOUND,
+    judge_challenges,
+    judge_foreign_task,
+    judge_refusals,
+    judge_scopes,
+)
+from ._auth_probe import AuthProbe, foreign_task_results, skill_scopes
 
 
 def _probe(a2a: Target, a2a_run: SuiteRun, check: Check) -> AuthProbe:

@@ -86,11 +86,6 @@ class Authenticator:
         """The scheme named in challenges."""
         return "ApiKey" if self.mode == "api-key" else "Bearer"
 
-    @property
-    def jwt_verifier(self) -> JwtVerifier | None:
-        """The JWT verifier (``--auth jwt``), e.g. to read its JWKS cache's counters."""
-        return self._jwt
-
     async def aclose(self) -> None:
         """Release what the verifier holds (the JWKS cache's HTTP client); idempotent."""
         close = getattr(self._jwt.keys, "aclose", None) if self._jwt is not None else None

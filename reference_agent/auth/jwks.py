@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +27,8 @@ from ..jose import JoseError, PublicKey, algorithm_for, public_key_from_jwk
 from .errors import InvalidToken
 
 __all__ = ["JwksCache", "StaticKeys"]
+
+logger = logging.getLogger(__name__)
 
 MAX_JWKS_BYTES = 256 * 1024
 
@@ -146,6 +149,8 @@ class JwksCache:
             except (httpx.HTTPError, ValueError) as exc:
                 self.failures += 1
                 self.last_error = f"JWKS refresh ({reason}) from {self.url} failed: {exc}"
+                # The operator must see it: tokens are refused until a refresh succeeds.
+                logger.warning("%s", self.last_error)
             # Stamp failures too: the rate limit must hold while the issuer is down.
             self._fetched_at = self._clock()
             self._generation += 1
