@@ -228,9 +228,8 @@ class MemoryTaskStore(TaskStore):
             index = self._index[scope] = _ScopeIndex()
         _insert_key(index.keys, entry.key)
         index.live += 1
-        if entry.log is None:
-            entry.ended_at = now
-            self._end(task.id, now)
+        if entry.log is None:  # created terminal
+            self._mark_ended(entry, now)
         return entry
 
     async def get_task(self, task_id: str, scope: TaskScope | None) -> Task | None:
@@ -406,15 +405,12 @@ class MemoryTaskStore(TaskStore):
 
     def _mark_ended(self, entry: _Entry, now: float) -> None:
         entry.ended_at = now
-        self._end(entry.task.id, now)
+        if not self._ended:
+            self._sweep_at = now + self.task_ttl_seconds
+        self._ended[entry.task.id] = now
         if entry.log is not None:
             entry.log.close()
             entry.log = None
-
-    def _end(self, task_id: str, now: float) -> None:
-        if not self._ended:
-            self._sweep_at = now + self.task_ttl_seconds
-        self._ended[task_id] = now
 
     def _sweep(self, now: float) -> None:
         if now < self._sweep_at:  # the oldest terminal task has not expired yet

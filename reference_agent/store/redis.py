@@ -304,12 +304,14 @@ class RedisTaskStore(TaskStore):
                 self._remember(task_id, (str(reply[0]), scope, copy_task(task)))
             targets = tuple(decode_registration(r) for r in reply[1:])
             snapshots: list[Task] = []
-            if targets:
-                # A v0.3 push payload is the whole task after each event: replay them.
+            if targets and events:
+                # A v0.3 push payload is the whole task after each event: replay all but the
+                # last one; the task after the last event is `task`, computed above.
                 replay = _apply_all(copy_task(before), message, ())
-                for event in events:
-                    _apply_all(replay, None, (event,))
+                for event in events[:-1]:
+                    apply_event(replay, event)
                     snapshots.append(copy_task(replay))
+                snapshots.append(task)
             copy = snapshots[-1] if snapshots else (task if snapshot else None)
             return Applied(copy, events, int(reply[0]), previous, targets, snapshots)
         raise ServiceUnavailableError(
