@@ -14,8 +14,9 @@ Where a principal's token comes from (first match wins):
 A second principal (``--a2a-token-b`` / ``A2A_TOKEN_B``) is what the authorization-scoping checks
 use to prove that one caller cannot see another's tasks.
 
-Every secret is wrapped in :class:`Secret` (its ``repr``/``str`` print ``***``) and registered
-with a :class:`Redactor`, which evidence and report writers run over every header and body.
+Every secret is wrapped in :class:`Secret` (its ``repr``/``str`` print ``***``); the run registers
+each token with the evidence :class:`~conformance.evidence.Redactor`, which runs over every header,
+body and reproduction before evidence and reports are written.
 
 Example::
 
@@ -30,20 +31,18 @@ import asyncio
 import os
 import shlex
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
 
 __all__ = [
     "SECRET_ENV",
-    "TOKEN_B_ENV",
     "TOKEN_ENV",
     "CommandToken",
     "CredentialError",
     "OAuthClientCredentials",
-    "Redactor",
     "Secret",
     "StaticToken",
     "TokenSource",
@@ -51,10 +50,7 @@ __all__ = [
 ]
 
 TOKEN_ENV = "A2A_TOKEN"
-TOKEN_B_ENV = "A2A_TOKEN_B"
 SECRET_ENV = "A2A_OAUTH_CLIENT_SECRET"
-REDACTED = "[REDACTED]"
-_MIN_REDACT = 6  # shorter "secrets" would blank out ordinary words in evidence
 
 
 class CredentialError(RuntimeError):
@@ -83,36 +79,6 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash(self._value)
-
-
-@dataclass
-class Redactor:
-    """Replaces every registered secret (and its ``Bearer``/``Basic`` forms) in text."""
-
-    _secrets: set[str] = field(default_factory=set)
-
-    def register(self, secret: Secret | str) -> None:
-        """Remember a value to hide from now on."""
-        value = secret.reveal() if isinstance(secret, Secret) else secret
-        if len(value) >= _MIN_REDACT:
-            self._secrets.add(value)
-
-    def redact(self, text: str) -> str:
-        """``text`` with every registered secret replaced by ``[REDACTED]``."""
-        for value in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(value, REDACTED)
-        return text
-
-    def redact_headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        """Headers with credential-bearing values hidden whether or not they were registered."""
-        hidden = {"authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie"}
-        out = []
-        for name, value in headers:
-            if name.lower() in hidden:
-                scheme, _, rest = value.partition(" ")
-                value = f"{scheme} {REDACTED}" if rest else REDACTED
-            out.append((name, self.redact(value)))
-        return out
 
 
 class TokenSource(Protocol):

@@ -12,7 +12,6 @@ from conformance.credentials import (
     CommandToken,
     CredentialError,
     OAuthClientCredentials,
-    Redactor,
     Secret,
     StaticToken,
     token_source,
@@ -30,22 +29,6 @@ def test_secret_never_prints_itself() -> None:
     secret = Secret("super-secret-token")
     assert "super" not in repr(secret) and "super" not in str(secret) and "super" not in f"{secret}"
     assert secret.reveal() == "super-secret-token"
-
-
-def test_redactor_hides_registered_values_and_credential_headers() -> None:
-    redactor = Redactor()
-    redactor.register(Secret("eyJhbGciOi.payload.sig"))
-    redactor.register("abc")  # too short to redact safely: ignored
-    text = 'curl -H "Authorization: Bearer eyJhbGciOi.payload.sig" url?abc=1'
-    assert redactor.redact(text) == 'curl -H "Authorization: Bearer [REDACTED]" url?abc=1'
-    headers = redactor.redact_headers(
-        [("Authorization", "Bearer unregistered-token"), ("X-API-Key", "k"), ("Accept", "x")]
-    )
-    assert headers == [
-        ("Authorization", "Bearer [REDACTED]"),
-        ("X-API-Key", "[REDACTED]"),
-        ("Accept", "x"),
-    ]
 
 
 async def test_source_selection() -> None:
