@@ -3,15 +3,19 @@
 Each option is parsed on its own by argparse; :func:`check_security` then refuses combinations
 that cannot work (``--auth jwt`` without keys or audience, a ``--card-signing-kid`` count that
 does not match the keys…) with one message, which the CLI prints as one line before exiting 2.
+What ``--auth MODE`` needs is checked by :func:`.auth.setup.check_auth_options`, the rule
+:func:`.auth.setup.build_authenticator` applies too; this module adds only the CLI's own
+combinations (a flag given for a mode that ignores it, ``--card-jku`` without a key).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from urllib.parse import urlsplit
 
 from ._cli_types import public_url, seconds
+from .auth.authenticator import MODES
+from .auth.setup import check_auth_options
 from .config import AgentSettings
 
 __all__ = ["add_security_options", "check_security"]
@@ -24,10 +28,10 @@ def add_security_options(p: argparse.ArgumentParser, d: AgentSettings) -> None:
         "--auth",
         default=d.auth_mode,
         type=str.lower,
-        choices=["none", "jwt", "api-key"],
+        choices=MODES,
         help="how callers authenticate; none keeps every request anonymous",
     )
-    g.add_argument("--auth-jwks-url", type=_jwks_url, default=None, metavar="URL")
+    g.add_argument("--auth-jwks-url", type=public_url, default=None, metavar="URL")
     g.add_argument(
         "--auth-jwt-key",
         type=_readable_file,
@@ -84,13 +88,6 @@ def add_security_options(p: argparse.ArgumentParser, d: AgentSettings) -> None:
     )
 
 
-def _jwks_url(text: str) -> str:
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise argparse.ArgumentTypeError(f"expected an absolute http(s) URL, got {text!r}")
-    return text
-
-
 def _readable_file(text: str) -> str:
     if not os.path.isfile(text) or not os.access(text, os.R_OK):
         raise argparse.ArgumentTypeError(f"no readable file at {text!r}")
@@ -108,13 +105,18 @@ def check_security(args: argparse.Namespace) -> str | None:
                 return f"{flag} needs --auth jwt (got --auth {mode})"
     if mode != "api-key" and args.auth_api_key_file is not None:
         return f"--auth-api-key-file needs --auth api-key (got --auth {mode})"
-    if mode == "jwt":
-        if (args.auth_jwks_url is None) == (args.auth_jwt_key is None):
-            return "--auth jwt needs exactly one of --auth-jwks-url and --auth-jwt-key"
-        if not args.auth_audience:
-            return "--auth jwt needs --auth-audience (tokens minted for other services must fail)"
-    if mode == "api-key" and args.auth_api_key_file is None:
-        return "--auth api-key needs --auth-api-key-file"
+    try:
+        check_auth_options(
+            mode,
+            jwks_url=args.auth_jwks_url,
+            jwt_key_pem=args.auth_jwt_key,
+            audience=args.auth_audience,
+            api_key_file=args.auth_api_key_file,
+        )
+    except ValueError as exc:
+        return str(exc)
+    # signing.load_signing_keys refuses this too, but only once the app starts; checked here so
+    # that it is a one-line usage error before anything is loaded.
     if args.card_signing_kid and len(args.card_signing_kid) != len(args.card_signing_key):
         return (
             f"got {len(args.card_signing_kid)} --card-signing-kid for "

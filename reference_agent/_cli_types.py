@@ -58,7 +58,7 @@ def on_off(text: str) -> bool:
 
 def public_url(text: str) -> str:
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:  # "http://:80" has no host
         raise argparse.ArgumentTypeError(f"expected an absolute http(s) URL, got {text!r}")
     return text
 

@@ -92,9 +92,7 @@ class TaskManager:
         else:
             await self.store.create_task(task)
         if SINK.info:
-            states = [first_state]
-            states += [e.status.state._value_ for e in events if type(e) is StatusUpdate]
-            log_state_change(task.id, task.context_id, states, _trace_id(origin))
+            _log_states(task.id, task.context_id, events, origin, first_state)
         if applied is not None:
             self._after(task.id, applied, origin)
         return applied
@@ -130,10 +128,8 @@ class TaskManager:
         applied = await self.store.apply_events(
             task_id, events, message=user_message, expect=expect, snapshot=snapshot
         )
-        if SINK.info:
-            states = [e.status.state._value_ for e in events if type(e) is StatusUpdate]
-            if states:
-                log_state_change(task_id, events[0].context_id, states, _trace_id(origin))
+        if SINK.info and events:
+            _log_states(task_id, events[0].context_id, events, origin)
         self._after(task_id, applied, origin)
         return applied
 
@@ -189,8 +185,7 @@ class TaskManager:
         # The store FAILED a task of a dead instance (lost execution lease): the same log line,
         # webhooks and final hooks as any step applied here.
         if SINK.info:
-            states = [e.status.state._value_ for e in applied.events if type(e) is StatusUpdate]
-            log_state_change(task_id, applied.event.context_id, states, None)
+            _log_states(task_id, applied.event.context_id, applied.events, None)
         self._after(task_id, applied, None)
 
     def _after(self, task_id: str, applied: Applied, origin: RequestContext | None) -> None:
@@ -210,6 +205,22 @@ class TaskManager:
             self.push.submit(
                 task.id, event, task, targets, traceparent=traceparent, tracestate=tracestate
             )
+
+
+def _log_states(
+    task_id: str,
+    context_id: str,
+    events: Sequence[TaskEvent],
+    origin: RequestContext | None,
+    first: str | None = None,
+) -> None:
+    # One log line per status update in ``events``, after ``first`` (a new task's own state).
+    # Callers check SINK.info first, so nothing is built when info logging is off.
+    states = [e.status.state._value_ for e in events if type(e) is StatusUpdate]
+    if first is not None:
+        states.insert(0, first)
+    if states:
+        log_state_change(task_id, context_id, states, _trace_id(origin))
 
 
 def _trace_id(origin: RequestContext | None) -> str | None:

@@ -17,10 +17,38 @@ from .authenticator import MODES, Authenticator
 from .jwks import JwksCache, StaticKeys
 from .jwt import DEFAULT_LEEWAY, JwtVerifier, KeySource
 
-__all__ = ["SCHEME_NAMES", "build_authenticator", "card_security"]
+__all__ = ["SCHEME_NAMES", "build_authenticator", "card_security", "check_auth_options"]
 
 # The names under which the card declares its schemes (securitySchemes keys).
 SCHEME_NAMES = {"jwt": "bearer", "api-key": "apiKey"}
+
+
+def check_auth_options(
+    mode: str,
+    *,
+    jwks_url: str | None = None,
+    jwt_key_pem: str | Path | None = None,
+    audience: str | None = None,
+    api_key_file: str | Path | None = None,
+) -> None:
+    """ValueError naming the missing or conflicting option for ``--auth MODE``.
+
+    Reads no file, so the CLI calls it while parsing (one line, exit 2) and
+    :func:`build_authenticator` calls it for every other caller: one set of rules.
+    """
+    if mode not in MODES:
+        raise ValueError(f"--auth must be one of {', '.join(MODES)}, got {mode!r}")
+    if mode == "api-key" and api_key_file is None:
+        raise ValueError("--auth api-key needs --auth-api-key-file")
+    if mode == "jwt":
+        if (jwks_url is None) == (jwt_key_pem is None):
+            raise ValueError("--auth jwt needs exactly one of --auth-jwks-url and --auth-jwt-key")
+        if not audience:
+            # Without an audience check a token minted for any other service of the same
+            # issuer would be accepted here.
+            raise ValueError(
+                "--auth jwt needs --auth-audience (tokens minted for other services must fail)"
+            )
 
 
 def build_authenticator(
@@ -37,22 +65,20 @@ def build_authenticator(
     api_key_header: str = DEFAULT_HEADER,
 ) -> Authenticator:
     """The :class:`Authenticator` for ``--auth MODE``; ValueError names a missing option."""
-    if mode not in MODES:
-        raise ValueError(f"--auth must be one of {', '.join(MODES)}, got {mode!r}")
+    check_auth_options(
+        mode,
+        jwks_url=jwks_url,
+        jwt_key_pem=jwt_key_pem,
+        audience=audience,
+        api_key_file=api_key_file,
+    )
     if mode == "none":
         return Authenticator.none()
     if mode == "api-key":
-        if api_key_file is None:
-            raise ValueError("--auth api-key needs --auth-api-key-file")
+        assert api_key_file is not None
         return Authenticator.with_api_keys(
             ApiKeyVerifier.from_file(api_key_file, header=api_key_header)
         )
-    if (jwks_url is None) == (jwt_key_pem is None):
-        raise ValueError("--auth jwt needs exactly one of --auth-jwks-url and --auth-jwt-key")
-    if audience is None:
-        # Without an audience check a token minted for any other service of the same issuer
-        # would be accepted here.
-        raise ValueError("--auth jwt needs --auth-audience")
     keys: KeySource
     if jwks_url is not None:
         keys = JwksCache(jwks_url, ttl=jwks_ttl, min_refresh_interval=jwks_min_refresh)

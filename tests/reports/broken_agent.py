@@ -9,18 +9,19 @@ The proxy breaks three rules cheaply, so a real suite run yields failures worth 
   failure comes with an SSE timeline.
 
 Card URLs naming the upstream are rewritten to the proxy; everything else passes unchanged.
-The proxy runs in uvicorn on a socket bound before it starts (no race, no sleep).
+The proxy runs in a :class:`fixtures._threaded_server.ThreadedServer` (uvicorn on a socket bound
+before it starts: no race, no sleep).
 """
 
 from __future__ import annotations
 
 import json
 import socket
-import threading
 from typing import Any
 
 import httpx
-import uvicorn
+
+from fixtures._threaded_server import ThreadedServer
 
 __all__ = ["HOSTILE_MESSAGE", "BrokenAgentProxy"]
 
@@ -49,27 +50,15 @@ class BrokenAgentProxy:
         self.upstream = upstream.rstrip("/")
         self.url = ""
         self.timeout = timeout
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server = ThreadedServer(self, name="broken agent proxy")
 
     # -- lifecycle --------------------------------------------------------------------------
     def __enter__(self) -> BrokenAgentProxy:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(64)
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
-        config = uvicorn.Config(self, lifespan="off", log_config=None, access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
-        self._thread.start()
-        return self  # the socket already listens: early clients wait in the backlog
+        self.url = self._server.start().url
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+        self._server.stop()
 
     # -- ASGI -------------------------------------------------------------------------------
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
