@@ -23,8 +23,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from _crossinstance import delivery_latency
-from _servers import jsonrpc_v1_url, probe_send_message
-from _wrk import WrkResult, run_wrk
+from _servers import jsonrpc_v1_url
+from _wrk import WrkResult, measure
 
 from fixtures.agent_process import AgentProcess, start_agents, stop_agents
 from fixtures.nginx_proxy import NginxProxy
@@ -40,22 +40,6 @@ LABELS = {
     "two": "nginx + 2 Redis agents",
 }
 _AGENT_ARGS = ["--log-level", "warning"]
-
-
-def _load(rpc_url: str, settings: dict[str, Any]) -> WrkResult:
-    """Probe once (must complete), warm up, then measure with wrk (as the main bench does)."""
-    probe = probe_send_message(rpc_url)
-    if not probe.completed:
-        raise RuntimeError(f"SendMessage did not complete: {probe.status} {probe.excerpt}")
-    threads, connections = settings["threads"], settings["connections"]
-    if settings["warmup"] > 0:
-        run_wrk(rpc_url, duration=settings["warmup"], connections=connections, threads=threads)
-    result = run_wrk(
-        rpc_url, duration=settings["duration"], connections=connections, threads=threads
-    )
-    if result.failed:
-        raise RuntimeError(f"{result.failed} failed requests (first: {result.first_bad})")
-    return result
 
 
 @contextmanager
@@ -104,7 +88,7 @@ def _interleaved(
         for side in sides:
             with start(side) as rpc_url:
                 try:
-                    runs[side].append(_load(rpc_url, settings))
+                    runs[side].append(measure(rpc_url, settings))
                 except RuntimeError as exc:
                     raise RuntimeError(f"{LABELS[side]}: {exc}") from None
     return {side: _median(runs[side]) for side in sides}

@@ -81,15 +81,20 @@ def jsonrpc_v1_url(base_url: str) -> str:
 
 
 class ScriptServer:
-    """``python bench/<script> --port P [args]`` on loopback, ready when ``ready_path`` answers."""
+    """``python bench/<script> --port P [args]`` on loopback, ready when ``ready_path`` answers.
 
-    def __init__(self, name: str, script: str, args: list[str], ready_path: str = "") -> None:
+    ``script`` is relative to ``bench/`` or absolute; also a context manager (start/stop).
+    """
+
+    def __init__(
+        self, name: str, script: str | Path, args: list[str] | None = None, ready_path: str = ""
+    ) -> None:
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.ready_path = ready_path
         self._dir = Path(tempfile.mkdtemp(prefix=f"a2a-bench-{name}-"))
-        cmd = [sys.executable, str(BENCH_DIR / script), "--port", str(self.port), *args]
+        cmd = [sys.executable, str(BENCH_DIR / script), "--port", str(self.port), *(args or [])]
         self._service = ServiceProcess(name, cmd, log_path=self._dir / "server.log")
 
     @property
@@ -108,6 +113,12 @@ class ScriptServer:
         """SIGTERM, then SIGKILL after 10 s; removes the server's log directory."""
         self._service.stop(timeout=10)
         shutil.rmtree(self._dir, ignore_errors=True)
+
+    def __enter__(self) -> ScriptServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     def _answers(self) -> bool:
         try:

@@ -6,10 +6,11 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from _servers import BENCH_DIR, ECHO_TEXT, require_loopback
+from _servers import BENCH_DIR, ECHO_TEXT, probe_send_message, require_loopback
 
 LUA_SCRIPT = BENCH_DIR / "send_message.lua"
 _MARKER = "BENCH_JSON "
@@ -102,3 +103,30 @@ def run_wrk(
         command=command,
         output=done.stdout,
     )
+
+
+def measure(
+    rpc_url: str,
+    settings: Mapping[str, Any],
+    record: Callable[[WrkResult, int], None] | None = None,
+) -> WrkResult:
+    """Probe once (must complete), warm up, then measure with wrk; raise on any failed request.
+
+    ``settings`` holds wrk's ``duration``, ``warmup``, ``connections`` and ``threads``.
+    ``record(result, response_bytes)`` sees the result before the failed-request check, so a
+    run that failed is still reported.
+    """
+    probe = probe_send_message(rpc_url)
+    if not probe.completed:
+        raise RuntimeError(f"SendMessage did not complete: {probe.status} {probe.excerpt}")
+    threads, connections = settings["threads"], settings["connections"]
+    if settings["warmup"] > 0:
+        run_wrk(rpc_url, duration=settings["warmup"], connections=connections, threads=threads)
+    result = run_wrk(
+        rpc_url, duration=settings["duration"], connections=connections, threads=threads
+    )
+    if record is not None:
+        record(result, probe.body_bytes)
+    if result.failed:
+        raise RuntimeError(f"{result.failed} failed requests (first: {result.first_bad})")
+    return result

@@ -33,15 +33,9 @@ from pathlib import Path
 from typing import Any
 
 import _scaling
-from _servers import (
-    BENCH_DIR,
-    ScriptServer,
-    jsonrpc_v1_url,
-    probe_send_message,
-    rss_kib,
-)
+from _servers import BENCH_DIR, ScriptServer, jsonrpc_v1_url, rss_kib
 from _streams import raise_fd_limit, rss_with_open_streams, time_to_first_event
-from _wrk import WrkResult, run_wrk
+from _wrk import WrkResult, measure
 
 from fixtures.agent_process import AgentProcess
 
@@ -131,28 +125,22 @@ def machine_info() -> dict[str, Any]:
     }
 
 
-def throughput(
-    name: str, rpc_url: str, args: argparse.Namespace, results: dict[str, Any]
-) -> WrkResult:
-    """Probe once (must complete), warm up, then measure with wrk."""
-    probe = probe_send_message(rpc_url)
-    if not probe.completed:
-        raise RuntimeError(f"{name}: SendMessage did not complete: {probe.status} {probe.excerpt}")
-    if args.warmup > 0:
-        run_wrk(rpc_url, duration=args.warmup, connections=args.connections, threads=args.threads)
-    result = run_wrk(
-        rpc_url, duration=args.duration, connections=args.connections, threads=args.threads
-    )
-    results["send_message"][name] = {**result.to_json(), "response_bytes": probe.body_bytes}
-    if result.failed:
-        raise RuntimeError(f"{name}: {result.failed} failed requests (first: {result.first_bad})")
-    return result
+def throughput(name: str, rpc_url: str, results: dict[str, Any]) -> WrkResult:
+    """Probe once (must complete), warm up, then measure with wrk (a failed run is recorded)."""
+
+    def record(result: WrkResult, response_bytes: int) -> None:
+        results["send_message"][name] = {**result.to_json(), "response_bytes": response_bytes}
+
+    try:
+        return measure(rpc_url, results["settings"], record)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{name}: {exc}") from None
 
 
 def bench_agent(args: argparse.Namespace, results: dict[str, Any]) -> None:
     agent_args = ["--log-level", "warning", *args.agent_arg]
     with AgentProcess(agent_args) as agent:
-        throughput("agent", jsonrpc_v1_url(agent.url), args, results)
+        throughput("agent", jsonrpc_v1_url(agent.url), results)
     # A fresh process for streams and memory: the throughput run filled the task store.
     with AgentProcess(agent_args) as agent:
         assert agent.proc is not None
@@ -174,7 +162,7 @@ def bench_bare(args: argparse.Namespace, results: dict[str, Any]) -> None:
         raise RuntimeError("bare: no response size (measure the agent first or --response-bytes)")
     server = ScriptServer("bare", "bare_asgi.py", ["--response-bytes", str(size)]).start()
     try:
-        throughput("bare", server.url, args, results)
+        throughput("bare", server.url, results)
     finally:
         server.stop()
 
@@ -186,7 +174,7 @@ def bench_sdk(args: argparse.Namespace, results: dict[str, Any]) -> None:
         "sdk", "sdk_echo_agent.py", [], ready_path=".well-known/agent-card.json"
     ).start()
     try:
-        throughput("sdk", server.url, args, results)
+        throughput("sdk", server.url, results)
         results["stream_ttfe"]["sdk"] = asyncio.run(
             time_to_first_event(
                 server.url, sequential=args.ttfe_sequential, concurrent=args.ttfe_concurrent

@@ -40,6 +40,8 @@ from load.users import ENV_ITERATIONS
 
 _PERCENTS = {"p50": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99}
 _SSE_ENTRIES = ("ttfe", "tth", "ttt", "sub_ttfe", "sub_tth", "sub_ttt")
+# Seconds the master waits for its workers to connect (bounded: a worker that never comes fails).
+WORKER_TIMEOUT = 30.0
 
 
 def load_users(path: str) -> list[type[User]]:
@@ -201,7 +203,7 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
         if config.get("workers"):
             workers = start_workers(config, int(config["master_port"]))
         assert isinstance(runner, MasterRunner)
-        await_workers(runner, expected, float(config.get("worker_timeout") or 30))
+        await_workers(runner, expected, WORKER_TIMEOUT)
     else:
         if config.get("iterations"):
             os.environ[ENV_ITERATIONS] = str(config["iterations"])
@@ -245,7 +247,6 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
             {"name": error.name, "error": str(error.error), "occurrences": error.occurrences}
             for error in env.stats.errors.values()
         ],
-        "workers": expected,
     }
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from load._units import parse_duration
+from load._units import UsageError, parse_duration, parse_headers
 from load.gates import GateError, GateResult, evaluate, format_table, parse_gates
 from load.run import LoadPlan, RunFailed, child_env, resolve_scenario, run_load, scenarios
 
@@ -34,10 +34,6 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-class UsageError(ValueError):
-    """Bad input; the message is the one line the user sees."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,18 +118,6 @@ def plan_from(args: argparse.Namespace) -> tuple[LoadPlan, list[Any]]:
         csv=args.csv,
     )
     return plan, gates
-
-
-def parse_headers(items: Sequence[str]) -> dict[str, str]:
-    """``NAME:VALUE`` options as a dict, ``$VAR``/``${VAR}`` expanded from the environment."""
-    headers: dict[str, str] = {}
-    for item in items:
-        name, sep, value = item.partition(":")
-        if not sep or not name.strip() or any(c.isspace() for c in name.strip()):
-            # The value may be a secret: name the option, never echo the item.
-            raise UsageError("--a2a-header: expected NAME:VALUE (e.g. 'Authorization:Bearer $T')")
-        headers[name.strip()] = os.path.expandvars(value.strip())
-    return headers
 
 
 def _check_url(url: str, allow_remote: bool) -> str:

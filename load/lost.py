@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,26 +88,34 @@ def check_tasks(
     all_headers = {**wire.headers, **headers}
     deadline = time.monotonic() + drain
 
-    def fetch_share(share: list[tuple[str, str]]) -> list[str]:
+    def fetch_share(share: list[tuple[str, str]], client: httpx.Client) -> list[str]:
         settled = []
-        with httpx.Client(headers=all_headers, timeout=request_timeout) as client:
-            for task_id, url in share:
-                try:
-                    response = client.post(url, json=wire.get_task(task_id))
-                    state = wire.task_state(wire.result(response.json()))
-                except (httpx.HTTPError, ProtocolError, ValueError) as exc:
-                    last[task_id] = (False, str(exc) or type(exc).__name__)
-                    continue
-                last[task_id] = (True, state)
-                if state in SETTLED_STATES:
-                    settled.append(task_id)
+        for task_id, url in share:
+            try:
+                response = client.post(url, json=wire.get_task(task_id))
+                state = wire.task_state(wire.result(response.json()))
+            except (httpx.HTTPError, ProtocolError, ValueError) as exc:
+                last[task_id] = (False, str(exc) or type(exc).__name__)
+                continue
+            last[task_id] = (True, state)
+            if state in SETTLED_STATES:
+                settled.append(task_id)
         return settled
 
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lost-check") as pool:
+    with ExitStack() as stack:
+        # One keep-alive client per share, built once: share i always goes to client i, and a
+        # round waits for every share, so no client is used by two threads at once.
+        clients = [
+            stack.enter_context(httpx.Client(headers=all_headers, timeout=request_timeout))
+            for _ in range(threads)
+        ]
+        pool = stack.enter_context(
+            ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lost-check")
+        )
         while pending:
             items = list(pending.items())
             shares = [items[i::threads] for i in range(threads)]
-            for settled in pool.map(fetch_share, shares):
+            for settled in pool.map(fetch_share, shares, clients):
                 for task_id in settled:
                     pending.pop(task_id, None)
             remaining = deadline - time.monotonic()

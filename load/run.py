@@ -65,7 +65,6 @@ class LoadRun:
 
     result: dict[str, Any]
     lost: LostTasks | None
-    log_tail: str = ""
 
 
 def resolve_scenario(name: str) -> Path:
@@ -123,7 +122,7 @@ def run_load(plan: LoadPlan, progress: Callable[[dict[str, Any]], None]) -> Load
         if plan.lost_check and not plan.expect_workers:
             tasks = read_task_log(task_log) if task_log.is_dir() else {}
             lost = check_tasks(tasks, version=plan.version, headers=plan.headers, drain=plan.drain)
-        return LoadRun(result=result, lost=lost, log_tail=_tail(log_path))
+        return LoadRun(result=result, lost=lost)
 
 
 def child_env(plan: LoadPlan) -> dict[str, str]:

@@ -32,6 +32,7 @@ from locust import User, events, task
 from locust.exception import StopUser
 
 from load._a2a import SETTLED_STATES, Dialect, ProtocolError, dialect
+from load._units import parse_headers
 
 
 def _import_httpx() -> Any:
@@ -132,11 +133,7 @@ def _settings(environment: Any) -> tuple[_Shared, Dialect, dict[str, str], float
         raise ValueError("no agent URL: pass --host (and --a2a-url for more instances)")
     version = os.environ.get(ENV_VERSION) or getattr(options, "a2a_version", None) or "1.0"
     headers: dict[str, str] = json.loads(os.environ.get(ENV_HEADERS) or "{}")
-    for item in getattr(options, "a2a_header", None) or []:
-        name, sep, value = item.partition(":")
-        if not sep or not name.strip():
-            raise ValueError("--a2a-header: expected NAME:VALUE")
-        headers[name.strip()] = os.path.expandvars(value.strip())
+    headers.update(parse_headers(getattr(options, "a2a_header", None) or []))
     if _shared is None:
         task_log = os.environ.get(ENV_TASK_LOG) or getattr(options, "a2a_task_log", None)
         _shared = _Shared(urls, task_log, int(os.environ.get(ENV_ITERATIONS) or 0))

@@ -11,13 +11,12 @@ Example::
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .html import render_html, write_html
-from .results import _write_atomic, parse_results
+from .results import write_results
 
 __all__ = ["REPORT_NAME", "RESULTS_NAME", "PublishedRun", "publish_run"]
 
@@ -40,9 +39,7 @@ def publish_run(report_dir: Path, doc: dict[str, Any], *, title: str | None = No
     (nothing is written then), and ``OSError`` when the directory cannot be written.
     """
     results_path = report_dir / RESULTS_NAME
-    run = parse_results(doc, str(results_path))
-    report_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomic(results_path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    run = write_results(results_path, doc)
     html_path = report_dir / REPORT_NAME
     write_html(html_path, render_html([run], title=title))
     return PublishedRun(results_path, html_path)

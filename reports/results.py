@@ -163,10 +163,14 @@ def parse_results(doc: Any, source: str = "<results>") -> Results:
         raise ResultsError(f"{source}: {exc}") from None
 
 
-def write_results(path: Path, doc: dict[str, Any]) -> None:
-    """Validate ``doc`` and write it atomically (temp file + rename: never half a file)."""
-    parse_results(doc, str(path))
+def write_results(path: Path, doc: dict[str, Any]) -> Results:
+    """Validate ``doc`` and write it atomically (temp file + rename: never half a file).
+
+    Returns the parsed (redacted) :class:`Results`; nothing is written when ``doc`` is invalid.
+    """
+    results = parse_results(doc, str(path))
     _write_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    return results
 
 
 def _write_atomic(path: Path, text: str) -> None:

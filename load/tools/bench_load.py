@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from _procs import ROOT, Script, run_load
+from _procs import ScriptServer, run_load
 
 from fixtures.agent_process import AgentProcess
 
@@ -58,8 +58,10 @@ def compare(args: argparse.Namespace) -> int:
         if code != 0:
             print(text, file=sys.stderr)
         rows.append(_row("reference agent", load))
-    sdk_script = ROOT / "bench" / "sdk_echo_agent.py"
-    with Script("sdk-echo", sdk_script) as sdk:
+    sdk_server = ScriptServer(
+        "sdk-echo", "sdk_echo_agent.py", ready_path=".well-known/agent-card.json"
+    )
+    with sdk_server as sdk:
         code, load, _, text = run_load(
             ["--agent-url", sdk.url, *common], watch_pids=[], bound=bound
         )
@@ -74,7 +76,7 @@ def compare(args: argparse.Namespace) -> int:
 
 def ceiling(args: argparse.Namespace) -> int:
     rows = []
-    with Script("bare-a2a", Path(__file__).resolve().parent / "bare_a2a.py") as bare:
+    with ScriptServer("bare-a2a", Path(__file__).resolve().parent / "bare_a2a.py") as bare:
         for scenario in ("blocking", "streaming"):
             for workers in sorted({0, args.workers}):
                 run_args = ["--agent-url", bare.url, "--scenario", scenario, "--no-lost-check"]

@@ -19,7 +19,7 @@ from typing import Any
 
 from _procs import run_load
 
-from fixtures.agent_process import AgentProcess, AgentStartError, start_agents, stop_agents
+from fixtures.agent_process import start_agents, stop_agents
 from fixtures.redis_server import RedisServer
 from load._units import parse_duration
 
@@ -29,21 +29,6 @@ def _p95_of(points: list[dict[str, Any]]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def _start(redis_url: str, store: str) -> tuple[list[AgentProcess], str]:
-    if store in ("auto", "redis"):
-        try:
-            return start_agents(2, ["--store", redis_url]), "redis"
-        except AgentStartError as exc:
-            if store == "redis" or "not supported" not in str(exc):
-                raise
-            print(
-                "soak: WARNING: this agent has no Redis task store yet; soaking two "
-                "instances with memory:// (each task polled on its own instance)",
-                file=sys.stderr,
-            )
-    return start_agents(2, ["--store", "memory://"]), "memory://"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", default="10m")
@@ -51,12 +36,6 @@ def main() -> int:
     parser.add_argument("--wait", default="100ms", help="pause per user between iterations")
     parser.add_argument("--scenario", default="mixed")
     parser.add_argument("--json", help="also write the load results file here")
-    parser.add_argument(
-        "--store",
-        choices=["auto", "redis", "memory"],
-        default="auto",
-        help="auto: Redis, or memory:// (said loudly) while the agent has no Redis store",
-    )
     args = parser.parse_args()
     try:
         seconds = parse_duration("--duration", args.duration)
@@ -64,7 +43,7 @@ def main() -> int:
         print(f"soak: {exc}", file=sys.stderr)
         return 2
     with RedisServer() as redis:
-        agents, store = _start(redis.url, args.store)
+        agents = start_agents(2, ["--store", redis.url])
         try:
             pids = [agent.proc.pid for agent in agents if agent.proc is not None]
             load_args = [
@@ -82,7 +61,7 @@ def main() -> int:
     points = (load.get("stats_over_time") or [])[1:-1]
     tenth = max(1, len(points) // 10)
     first, last = _p95_of(points[:tenth]), _p95_of(points[-tenth:])
-    print(f"soak: two instances, store {store}")
+    print("soak: two instances, one Redis store")
     for index, pid in enumerate(pids):
         samples = rss[pid]
         growth = samples[-1] - samples[0]

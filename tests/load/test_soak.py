@@ -12,7 +12,7 @@ SOAK = Path(__file__).resolve().parents[2] / "load" / "tools" / "soak.py"
 
 def test_short_soak_reports_drift_and_passes() -> None:
     run = subprocess.run(
-        [sys.executable, str(SOAK), "--duration", "8s", "--users", "4", "--store", "redis"],
+        [sys.executable, str(SOAK), "--duration", "8s", "--users", "4"],
         capture_output=True,
         text=True,
         timeout=110,
