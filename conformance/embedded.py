@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
+    "AGENT_ARGS",
     "MAX_INSTANCES",
     "EmbeddedAgents",
     "EmbeddedStartError",
@@ -28,8 +29,10 @@ __all__ = [
 
 MAX_INSTANCES = 8
 # The suite's push receiver listens on loopback, which the agent's SSRF guard refuses by
-# default; the embedded agents are ours and local, so they may deliver there.
-_AGENT_ARGS = ("--allow-private-webhooks",)
+# default; the agents the suite starts (embedded or the lone reference agent) are ours and
+# local, so they may deliver there.
+AGENT_ARGS = ("--allow-private-webhooks",)
+"""Arguments every reference agent started by the suite gets."""
 
 
 class EmbeddedStartError(RuntimeError):
@@ -95,7 +98,7 @@ def embedded_agents(
             except (OSError, RuntimeError) as exc:
                 raise EmbeddedStartError(f"token issuer: {exc}") from exc
             extra, suite_args, issuer_url = setup.agent_args, setup.suite_args, setup.issuer_url
-        urls = _start(stack, count, (*_AGENT_ARGS, *extra))
+        urls = _start(stack, count, (*AGENT_ARGS, *extra))
         yield EmbeddedAgents(urls, suite_args, issuer_url)
 
 

@@ -159,8 +159,9 @@ class SuiteRun:
     def _start_reference_agent(self) -> None:
         from fixtures.agent_process import AgentProcess, AgentStartError
 
-        # The suite's webhook receiver listens on loopback: let this agent deliver to it.
-        process = AgentProcess(["--allow-private-webhooks"])
+        from .embedded import AGENT_ARGS
+
+        process = AgentProcess(list(AGENT_ARGS))
         try:
             process.start()
         except (AgentStartError, OSError) as exc:

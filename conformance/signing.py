@@ -29,7 +29,6 @@ Example::
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -41,6 +40,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ._jws import DEFAULT_ALGORITHMS, JwsError, b64url_decode, b64url_encode, key_from_jwk, verify
+from ._urls import is_loopback_host
 from .jcs import CanonicalizationError, canonicalize
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "gather_keys",
     "httpx_fetch",
     "jku_refusal",
+    "protected_header",
     "verify_card",
 ]
 
@@ -126,15 +127,6 @@ def _jwks_keys(document: Any) -> list[dict[str, Any]]:
     return [jwk for jwk in document["keys"] if isinstance(jwk, dict)]
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     default = {"https": 443, "http": 80}.get(parts.scheme)
@@ -156,7 +148,9 @@ def jku_refusal(
     if not isinstance(jku, str) or not jku:
         return "jku is not a URL string"
     scheme, host, _ = _origin(jku)
-    if scheme != "https" and not (scheme == "http" and allow_loopback_http and _is_loopback(host)):
+    if scheme != "https" and not (
+        scheme == "http" and allow_loopback_http and is_loopback_host(host)
+    ):
         return f"jku {jku} is not HTTPS (plain HTTP is allowed only to loopback, when enabled)"
     allowed = {_origin(card_url)} | {_origin(origin) for origin in trusted_origins}
     if _origin(jku) not in allowed:
@@ -199,7 +193,7 @@ def gather_keys(
     origins = list(trusted_origins)
     signatures = card.get("signatures") if isinstance(card, dict) else None
     for signature in signatures if isinstance(signatures, list) else []:
-        header = _header(signature)
+        header = protected_header(signature)
         jku = header.get("jku") if header is not None else None
         if jku is None or jku in store.by_jku or jku in store.jku_errors:
             continue
@@ -224,7 +218,9 @@ def gather_keys(
     return store
 
 
-def _header(signature: Any) -> dict[str, Any] | None:
+def protected_header(signature: Any) -> dict[str, Any] | None:
+    """The decoded protected header of one ``signatures`` entry, or None when it is not a
+    base64url JSON object (or the entry is not an object)."""
     if not isinstance(signature, dict):
         return None
     try:
@@ -303,7 +299,7 @@ def _check_one(
     algorithms: frozenset[str],
     now: float,
 ) -> SignatureResult:
-    header = _header(signature)
+    header = protected_header(signature)
     if header is None:
         return SignatureResult(index, Outcome.MALFORMED, "protected header is not base64url JSON")
     kid, alg = header.get("kid"), header.get("alg")

@@ -56,6 +56,9 @@ class Attempt:
     refused_with: tuple[int, ...] = UNAUTHENTICATED
     skill: str | None = None  # for per-skill scope rows
     control: bool = False  # must be ACCEPTED (proves the matrix is meaningful)
+    minted: bool = (
+        False  # signed with --a2a-issuer-key: meaningless if the agent refuses the control
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +210,7 @@ def attacks_with_issuer_key(
     moment = int(time.time() if now is None else now)
     real_kid = kid if kid is not None else header.get("kid")
 
-    def minted(changes: Mapping[str, Any], *, use_kid: Any = real_kid) -> dict[str, str]:
+    def mint(changes: Mapping[str, Any], *, use_kid: Any = real_kid) -> dict[str, str]:
         new_header: dict[str, Any] = {"alg": alg, "typ": "JWT"}
         if use_kid is not None:
             new_header["kid"] = use_kid
@@ -220,34 +223,40 @@ def attacks_with_issuer_key(
         Attempt(
             "control",
             "the original claims re-signed with the issuer key: must be accepted",
-            minted(fresh),
+            mint(fresh),
             refused_with=(),
             control=True,
+            minted=True,
         ),
         Attempt(
             "expired",
             "exp one hour ago (beyond any leeway)",
-            minted({"iat": moment - 7200, "nbf": moment - 7200, "exp": moment - 3600}),
+            mint({"iat": moment - 7200, "nbf": moment - 7200, "exp": moment - 3600}),
+            minted=True,
         ),
         Attempt(
             "not-yet-valid",
             "nbf one hour ahead",
-            minted({"iat": moment, "nbf": moment + 3600, "exp": moment + 7200}),
+            mint({"iat": moment, "nbf": moment + 3600, "exp": moment + 7200}),
+            minted=True,
         ),
         Attempt(
             "wrong-audience",
             "aud of another service",
-            minted({**fresh, "aud": "https://wrong-audience.invalid"}),
+            mint({**fresh, "aud": "https://wrong-audience.invalid"}),
+            minted=True,
         ),
         Attempt(
             "wrong-issuer",
             "iss of another issuer",
-            minted({**fresh, "iss": "https://wrong-issuer.invalid"}),
+            mint({**fresh, "iss": "https://wrong-issuer.invalid"}),
+            minted=True,
         ),
         Attempt(
             "unknown-kid",
             "signed by the issuer key but naming a kid nobody published",
-            minted(fresh, use_kid=f"unknown-{uuid.uuid4().hex[:8]}"),
+            mint(fresh, use_kid=f"unknown-{uuid.uuid4().hex[:8]}"),
+            minted=True,
         ),
     ]
     granted = set(str(claims.get("scope", "")).split())
@@ -259,9 +268,10 @@ def attacks_with_issuer_key(
             Attempt(
                 f"missing-scope-{skill}",
                 f"token without scope {' '.join(sorted(needed))} needed by skill {skill!r}",
-                minted({**fresh, "scope": remaining}),
+                mint({**fresh, "scope": remaining}),
                 refused_with=FORBIDDEN,
                 skill=skill,
+                minted=True,
             )
         )
     return Plan(tuple(attempts))

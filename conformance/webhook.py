@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from fixtures.webhook_receiver import Notification, WebhookReceiver
@@ -42,30 +40,6 @@ FLOOD_PER_ENDPOINT = 200  # more POSTs than any sane task produces for one short
 class FloodedError(HarnessError):
     """The agent sent more notifications than the receiver records: the check cannot judge
     (graded ERROR, with the counts)."""
-
-
-class _CappedReceiver(WebhookReceiver):
-    """A receiver that stops recording (and answers 429) past ``max_notifications``."""
-
-    def __init__(self, *, max_notifications: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.max_notifications = max_notifications
-        self.dropped = 0
-
-    def _full(self) -> bool:
-        with self._cond:
-            return len(self._notifications) >= self.max_notifications
-
-    def _next_status(self) -> int:
-        return 429 if self._full() else super()._next_status()
-
-    def _record(self, fields: dict[str, Any]) -> None:
-        if self._full():
-            with self._cond:
-                self.dropped += 1
-                self._cond.notify_all()
-            return
-        super()._record(fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +61,7 @@ class Endpoint:
 class Webhooks:
     """The run's receiver and the endpoints handed out to checks."""
 
-    def __init__(self, receiver: _CappedReceiver, public_url: str | None) -> None:
+    def __init__(self, receiver: WebhookReceiver, public_url: str | None) -> None:
         self.receiver = receiver
         self.public_url = public_url
 
@@ -101,7 +75,7 @@ class Webhooks:
         max_notifications: int = MAX_NOTIFICATIONS,
     ) -> Webhooks:
         """Bind and start the receiver (raises OSError with the address when it cannot)."""
-        receiver = _CappedReceiver(host=host, port=port, max_notifications=max_notifications)
+        receiver = WebhookReceiver(host=host, port=port, max_notifications=max_notifications)
         receiver.start()
         return cls(receiver, public_url)
 
@@ -141,24 +115,20 @@ class Webhooks:
         when the endpoint got more than :data:`FLOOD_PER_ENDPOINT` notifications or the
         receiver is full.
         """
-        deadline = time.monotonic() + timeout
-        cond = self.receiver._cond
-        with cond:
-            while True:
-                got = self.received(endpoint)
-                if len(got) > FLOOD_PER_ENDPOINT or self.receiver.dropped:
-                    raise FloodedError(
-                        f"webhook flood: {len(got)} notification(s) on this check's endpoint "
-                        f"(more than {FLOOD_PER_ENDPOINT} is a flood); the receiver holds at most "
-                        f"{self.receiver.max_notifications} and refused {self.receiver.dropped} "
-                        "more with HTTP 429: the notifications cannot be judged"
-                    )
-                if until(got):
-                    return got
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return got
-                cond.wait(left)
+        receiver = self.receiver
+
+        def done(got: list[Notification]) -> bool:
+            # Runs under the receiver's lock: the counts in the message are consistent.
+            if len(got) > FLOOD_PER_ENDPOINT or receiver.dropped:
+                raise FloodedError(
+                    f"webhook flood: {len(got)} notification(s) on this check's endpoint "
+                    f"(more than {FLOOD_PER_ENDPOINT} is a flood); the receiver holds at most "
+                    f"{receiver.max_notifications} and refused {receiver.dropped} "
+                    "more with HTTP 429: the notifications cannot be judged"
+                )
+            return until(got)
+
+        return receiver.wait_until(done, path=endpoint.path, timeout=timeout)
 
     def unreachable_reason(self, agent_url: str) -> str | None:
         """Why an agent at ``agent_url`` cannot reach the receiver, or None when it may.

@@ -82,8 +82,7 @@ def _judgeable(answers: list[Answer], check: Check) -> list[Answer]:
             f"the agent refused the control token (HTTP {control.status}): it does not trust "
             "--a2a-issuer-key, so the rows minted with it are not judged"
         )
-        minted = {"expired", "not-yet-valid", "wrong-audience", "wrong-issuer", "unknown-kid"}
-        rows = [a for a in rows if a.attempt.name not in minted and a.attempt.skill is None]
+        rows = [a for a in rows if not a.attempt.minted]
     return rows
 
 

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["interface_urls", "is_loopback_host"]
-
-
-def is_loopback_host(host: str | None) -> bool:
-    """``localhost``, 127.0.0.0/8 and ::1: where plain HTTP is fine (test deployments)."""
-    if not host:
-        return False
-    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(
-        ".localhost"
-    ):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+__all__ = ["host_of", "interface_urls"]
 
 
 def interface_urls(card: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:

@@ -4,7 +4,8 @@ The thin suite module (``test_card_signature.py``) calls these with the agent's 
 :class:`~conformance.grading.Check`; they are kept here, free of fixtures, so each can be proven
 with hand-made cards. An unsigned card makes every judgement N/A (signing is a MAY, SIG-1).
 
-Options (read with defaults, so an unregistered option simply means "not given"):
+Trust options (the signature half of :class:`~conformance._auth_options.AuthOptions`, so
+command line, environment and ini all apply):
 
 ``--a2a-trusted-jwks PATH_OR_URL`` (repeatable)
     JWKS documents whose keys are trusted by ``kid``;
@@ -17,17 +18,16 @@ Options (read with defaults, so an unregistered option simply means "not given")
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from conformance.grading import Check, HarnessError
 
+from .._auth_options import AuthOptions
 from .._jws import JwsError, b64url_decode
-from ..signing import CardVerification, Fetch, Outcome, gather_keys, verify_card
+from ..signing import CardVerification, Fetch, Outcome, gather_keys, protected_header, verify_card
 
 __all__ = [
-    "SignatureOptions",
     "judge_expired_keys",
     "judge_header_members",
     "judge_jku_https",
@@ -46,24 +46,6 @@ _INVALID = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class SignatureOptions:
-    """The user's trust configuration for card signatures."""
-
-    trusted_jwks: tuple[str, ...] = ()
-    jku_origins: tuple[str, ...] = ()
-    allow_http_jku: bool = False
-
-    @classmethod
-    def from_config(cls, config: Any) -> SignatureOptions:
-        """Read the options from a pytest ``Config`` (absent options give the defaults)."""
-        return cls(
-            tuple(config.getoption("a2a_trusted_jwks", None) or ()),
-            tuple(config.getoption("a2a_jku_origin", None) or ()),
-            bool(config.getoption("a2a_allow_http_jku", False)),
-        )
-
-
 def _signatures(card: dict[str, Any], check: Check) -> list[Any]:
     signatures = card.get("signatures")
     if signatures is None or signatures == []:
@@ -79,14 +61,7 @@ def _signatures(card: dict[str, Any], check: Check) -> list[Any]:
 
 
 def _headers(card: dict[str, Any], check: Check) -> list[dict[str, Any] | None]:
-    headers: list[dict[str, Any] | None] = []
-    for entry in _signatures(card, check):
-        try:
-            header = json.loads(b64url_decode(entry.get("protected")))
-        except (AttributeError, JwsError, ValueError):
-            header = None
-        headers.append(header if isinstance(header, dict) else None)
-    return headers
+    return [protected_header(entry) for entry in _signatures(card, check)]
 
 
 def judge_shape(card: dict[str, Any], check: Check) -> None:
@@ -157,9 +132,10 @@ def _load_jwks(source: str, fetch: Fetch) -> dict[str, Any]:
 
 
 def verify_served_card(
-    card: dict[str, Any], card_url: str, fetch: Fetch, options: SignatureOptions
+    card: dict[str, Any], card_url: str, fetch: Fetch, options: AuthOptions
 ) -> CardVerification:
-    """Gather keys (trusted JWKS, allowed ``jku``) and verify every signature of ``card``."""
+    """Gather keys (``options``' trusted JWKS, allowed ``jku``) and verify every signature of
+    ``card``; only the signature-trust fields of ``options`` are used."""
     trusted = [_load_jwks(source, fetch) for source in options.trusted_jwks]
     keys = gather_keys(
         card,

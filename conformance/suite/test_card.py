@@ -10,7 +10,8 @@ import pytest
 from conformance.grading import Check, HarnessError
 from conformance.target import AgentHandle, Target
 
-from ._card import host_of, interface_urls, is_loopback_host
+from .._urls import is_loopback_host
+from ._card import host_of, interface_urls
 
 CARD_PATH = "/.well-known/agent-card.json"
 LEGACY_PATH = "/.well-known/agent.json"

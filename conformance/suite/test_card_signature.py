@@ -17,7 +17,6 @@ from conformance.signing import CardVerification
 from conformance.target import AgentHandle
 
 from ._signature import (
-    SignatureOptions,
     judge_expired_keys,
     judge_header_members,
     judge_jku_https,
@@ -37,9 +36,6 @@ def _card(a2a_agent: AgentHandle) -> dict[str, Any]:
 
 def _verified(a2a_agent: AgentHandle, a2a_run: SuiteRun) -> tuple[dict[str, Any], CardVerification]:
     card = _card(a2a_agent)
-    auth = a2a_run.options.auth
-    options = SignatureOptions(auth.trusted_jwks, auth.jku_origins, auth.allow_http_jku)
-
     # Key documents are public: the run's credential is not sent along (a jku may be elsewhere).
     credential = a2a_run.principals.header if a2a_run.principals else "Authorization"
     headers: dict[str, str | None] = {"Accept": "application/json", credential: None}
@@ -49,7 +45,7 @@ def _verified(a2a_agent: AgentHandle, a2a_run: SuiteRun) -> tuple[dict[str, Any]
         return response.status, response.body
 
     card_url = a2a_agent.agent.card_url or a2a_agent.agent.origin + "/"
-    return card, verify_served_card(card, card_url, fetch, options)
+    return card, verify_served_card(card, card_url, fetch, a2a_run.options.auth)
 
 
 @pytest.mark.requirement("SIG-1b")

@@ -12,9 +12,9 @@ import rfc8785
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from conformance._auth_options import AuthOptions, parse_auth_options
 from conformance.grading import Check, CheckFailed, Grade, HarnessError, NotApplicable
 from conformance.suite._signature import (
-    SignatureOptions,
     judge_expired_keys,
     judge_header_members,
     judge_jku_https,
@@ -56,7 +56,7 @@ def _no_fetch(url: str) -> tuple[int, bytes]:
 
 
 def _verify(card: dict[str, Any], trusted: Path | None = None, fetch: Any = _no_fetch) -> Any:
-    options = SignatureOptions(trusted_jwks=(str(trusted),) if trusted else ())
+    options = AuthOptions(trusted_jwks=(str(trusted),) if trusted else ())
     return verify_served_card(card, CARD_URL, fetch, options)
 
 
@@ -172,9 +172,5 @@ def test_bad_trusted_jwks_is_a_harness_error(tmp_path: Path) -> None:
         _verify(card, wrong)
 
 
-def test_options_default_when_not_registered() -> None:
-    class Config:
-        def getoption(self, name: str, default: Any = None) -> Any:
-            return default
-
-    assert SignatureOptions.from_config(Config()) == SignatureOptions()
+def test_options_default_when_not_given() -> None:
+    assert parse_auth_options({}, {}, {}) == AuthOptions()
